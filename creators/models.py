@@ -1,0 +1,248 @@
+"""Creators, partners, the creator-stats feed, tiers and the jobs that refresh them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+
+class Tier(models.IntegerChoices):
+    """LIVE tiers, lowest to highest; a creator below Bronze is Non-tiered."""
+
+    NON_TIERED = 0, "Non-tiered"
+    BRONZE = 1, "Bronze"
+    SILVER = 2, "Silver"
+    GOLD = 3, "Gold"
+    PLATINUM = 4, "Platinum"
+    RUBY = 5, "Ruby"
+    EMERALD = 6, "Emerald"
+    SAPPHIRE = 7, "Sapphire"
+    DIAMOND = 8, "Diamond"
+
+    @property
+    def key(self) -> str | None:
+        """The public API's lower-case key (`silver`), or None for Non-tiered."""
+        return None if self == Tier.NON_TIERED else self.name.lower()
+
+    @classmethod
+    def from_key(cls, key: str) -> "Tier":
+        return cls[key.upper()]
+
+    @classmethod
+    def ranked(cls) -> list["Tier"]:
+        """Bronze … Diamond, the tiers a creator can reach."""
+        return [tier for tier in cls if tier != cls.NON_TIERED]
+
+
+def tier_key(value: int | None) -> str | None:
+    return None if value is None else Tier(value).key
+
+
+# Default 30-day LIVE GMV thresholds (USD). Only Silver's $1,000 comes from the source
+# ("Silver-tier+ creators (30-day LIVE GMV >= $1k)"); the rest are editable defaults.
+DEFAULT_TIER_THRESHOLDS = {
+    Tier.BRONZE: Decimal("100.00"),
+    Tier.SILVER: Decimal("1000.00"),
+    Tier.GOLD: Decimal("5000.00"),
+    Tier.PLATINUM: Decimal("10000.00"),
+    Tier.RUBY: Decimal("25000.00"),
+    Tier.EMERALD: Decimal("50000.00"),
+    Tier.SAPPHIRE: Decimal("100000.00"),
+    Tier.DIAMOND: Decimal("250000.00"),
+}
+
+
+class PartnerType(models.TextChoices):
+    L2L = "L2L", "L2L (local to local)"
+    CB = "CB", "CB (cross-border)"
+
+
+class Partner(models.Model):
+    """A creator service partner (agency) that sellers work for."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    partner_type = models.CharField(max_length=3, choices=PartnerType.choices)
+    profile = models.TextField(blank=True, help_text="What the partner offers creators.")
+    categories = models.CharField(
+        max_length=255, blank=True, help_text="Comma-separated product categories."
+    )
+    logo = models.ImageField(upload_to="partners/", blank=True)
+    is_listed = models.BooleanField(
+        default=True, help_text="Shown in the EC Center's Top LIVE Partner list."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def category_list(self) -> list[str]:
+        return [c.strip() for c in self.categories.split(",") if c.strip()]
+
+
+class PartnerStaff(models.Model):
+    """A seller: a user who works for one partner."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_staff"
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="staff")
+
+    class Meta:
+        verbose_name_plural = "partner staff"
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.partner}"
+
+
+class Creator(models.Model):
+    """A LIVE creator; tier and followers are the refreshed figures, not live ones."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="creator",
+    )
+    handle = models.CharField(max_length=64, unique=True)
+    display_name = models.CharField(max_length=120, blank=True)
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.NON_TIERED)
+    live_gmv_30d = models.DecimalField(
+        "30-day LIVE GMV (USD)", max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    tier_as_of = models.DateField(
+        null=True, blank=True, help_text="The refresh date (D) whose window decided the tier."
+    )
+    tier_refreshed_at = models.DateTimeField(null=True, blank=True)
+    follower_count = models.PositiveBigIntegerField(default=0)
+    followers_as_of = models.DateField(
+        null=True, blank=True, help_text="Date of the feed row the follower count came from."
+    )
+    followers_refreshed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["handle"]
+        indexes = [
+            models.Index(fields=["tier"], name="creator_tier_idx"),
+            models.Index(fields=["follower_count"], name="creator_followers_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.handle}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.handle
+
+    @property
+    def tier_label(self) -> str:
+        return Tier(self.tier).label
+
+    @property
+    def tier_key(self) -> str | None:
+        return Tier(self.tier).key
+
+    @property
+    def is_silver_plus(self) -> bool:
+        return self.tier >= Tier.SILVER
+
+
+class CreatorDailyStats(models.Model):
+    """One day of the platform's creator-stats feed for one creator."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="daily_stats")
+    date = models.DateField()
+    live_gmv_usd = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    followers = models.PositiveBigIntegerField()
+    live_sessions = models.PositiveIntegerField(default=0)
+    average_viewers = models.PositiveIntegerField(default=0)
+    top_category = models.CharField(max_length=64, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "creator daily stats row"
+        verbose_name_plural = "creator-stats feed"
+        constraints = [
+            models.UniqueConstraint(fields=["creator", "date"], name="one_stats_row_per_day"),
+        ]
+        indexes = [models.Index(fields=["date"], name="stats_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.creator_id} {self.date}"
+
+
+class TierThreshold(models.Model):
+    """The minimum 30-day LIVE GMV for a tier; admins edit these."""
+
+    tier = models.PositiveSmallIntegerField(
+        choices=[(t.value, t.label) for t in Tier.ranked()], unique=True
+    )
+    min_live_gmv_usd = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["tier"]
+
+    def __str__(self) -> str:
+        return f"{Tier(self.tier).label} >= ${self.min_live_gmv_usd:,}"
+
+
+class TierHistory(models.Model):
+    """A creator's tier as decided by one refresh, kept whenever it changed."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="tier_history")
+    as_of = models.DateField()
+    previous_tier = models.PositiveSmallIntegerField(choices=Tier.choices)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices)
+    live_gmv_30d = models.DecimalField(max_digits=14, decimal_places=2)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-as_of", "creator_id"]
+        verbose_name_plural = "tier history"
+        indexes = [models.Index(fields=["creator", "-as_of"], name="tier_history_creator_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.creator_id} {self.as_of}: {Tier(self.tier).label}"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job: when, how long, how many rows it changed."""
+
+    class Job(models.TextChoices):
+        REFRESH_TIERS = "refresh_tiers", "Tier refresh"
+        REFRESH_FOLLOWERS = "refresh_followers", "Follower refresh"
+        EXPIRE_AUTHORIZATIONS = "expire_authorizations", "Authorization expiry"
+        IMPORT_CREATOR_STATS = "import_creator_stats", "Creator-stats import"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    job = models.CharField(max_length=32, choices=Job.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    as_of = models.DateField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_changed = models.PositiveIntegerField(default=0)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["job", "-started_at"], name="jobrun_job_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_job_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()

@@ -1,0 +1,54 @@
+"""TTSPC IM: one thread per partner and creator, messages from both sides."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from creators.models import Creator, Partner
+
+MESSAGE_MAX_LENGTH = 2000
+
+
+class Side(models.TextChoices):
+    SELLER = "seller", "Seller"
+    CREATOR = "creator", "Creator"
+
+
+class Thread(models.Model):
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="threads")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="threads")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    last_message_body = models.CharField(max_length=200, blank=True)
+    seller_last_read_at = models.DateTimeField(null=True, blank=True)
+    creator_last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "creator"], name="one_thread_per_pair"),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "-last_message_at"], name="thread_partner_idx"),
+            models.Index(fields=["creator", "-last_message_at"], name="thread_creator_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ↔ {self.creator}"
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    side = models.CharField(max_length=8, choices=Side.choices)
+    body = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["thread", "created_at", "id"], name="message_thread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.side}: {self.body[:40]}"

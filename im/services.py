@@ -1,0 +1,64 @@
+"""Writes for TTSPC IM: open a thread, send a message, mark a side as read."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from creators.models import Creator, Partner
+
+from .models import MESSAGE_MAX_LENGTH, Message, Side, Thread
+
+
+def thread_open(*, partner: Partner, creator: Creator) -> tuple[Thread, bool]:
+    """Open the partner–creator thread, or return the one that exists (one per pair)."""
+    thread = Thread.objects.filter(partner=partner, creator=creator).first()
+    if thread is not None:
+        return thread, False
+    try:
+        with transaction.atomic():
+            return Thread.objects.create(partner=partner, creator=creator), True
+    except IntegrityError:
+        return Thread.objects.get(partner=partner, creator=creator), False
+
+
+def message_clean_body(body) -> str:
+    if not isinstance(body, str):
+        raise ValidationError({"body": ["A message is plain text."]})
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": ["Write a message before sending."]})
+    if len(body) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "body": [
+                    f"A message can be at most {MESSAGE_MAX_LENGTH:,} characters "
+                    f"(this one has {len(body):,})."
+                ]
+            }
+        )
+    return body
+
+
+@transaction.atomic
+def message_send(*, thread: Thread, sender, side: str, body: str) -> Message:
+    """Post a plain-text message; the sender's own side counts as read."""
+    body = message_clean_body(body)
+    now = timezone.now()
+    message = Message.objects.create(
+        thread=thread, sender=sender, side=side, body=body, created_at=now
+    )
+    read_field = "seller_last_read_at" if side == Side.SELLER else "creator_last_read_at"
+    Thread.objects.filter(pk=thread.pk).update(
+        last_message_at=now, last_message_body=body[:200], **{read_field: now}
+    )
+    thread.last_message_at = now
+    thread.last_message_body = body[:200]
+    setattr(thread, read_field, now)
+    return message
+
+
+def thread_mark_read(*, thread: Thread, side: str) -> None:
+    read_field = "seller_last_read_at" if side == Side.SELLER else "creator_last_read_at"
+    now = timezone.now()
+    Thread.objects.filter(pk=thread.pk).update(**{read_field: now})
+    setattr(thread, read_field, now)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "im"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("creator-inbox/", views.creator_inbox, name="creator_inbox"),
+]

@@ -1,0 +1,245 @@
+"""Leads, collaboration requests and seller notifications."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from creators.models import Creator, Partner, Tier
+
+
+class LeadSource(models.TextChoices):
+    COLLABORATION_REQUEST = "collaboration_request", "Collaboration request"
+    INSTANT_MESSAGE = "instant_message", "Instant message"
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", "New"
+    CONTACTED = "contacted", "Contacted"
+    COLLABORATING = "collaborating", "Collaborating"
+    CLOSED = "closed", "Closed"
+
+
+class LeadQuerySet(models.QuerySet):
+    def in_pool(self):
+        """Leads not removed from the pool (removal is soft)."""
+        return self.filter(removed_at__isnull=True)
+
+
+class Lead(models.Model):
+    """A creator in one partner's Leads Pool; one per partner and creator, never deleted.
+
+    `creator_tier` and `creator_follower_count` copy the creator's refreshed figures so the
+    pool's filters and counts need no join; the refresh jobs keep them in step.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="leads")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="leads")
+    source = models.CharField(max_length=32, choices=LeadSource.choices)
+    status = models.CharField(max_length=16, choices=LeadStatus.choices, default=LeadStatus.NEW)
+    requested_at = models.DateTimeField(default=timezone.now)
+    creator_tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.NON_TIERED)
+    creator_follower_count = models.PositiveBigIntegerField(default=0)
+    licensed_data = models.JSONField(null=True, blank=True)
+    authorization_expires_at = models.DateTimeField(null=True, blank=True)
+    authorization_expired_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the expiry job marked the authorization expired."
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LeadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "creator"], name="one_lead_per_creator"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["partner", "-requested_at", "-id"],
+                name="lead_pool_recent_idx",
+                condition=Q(removed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["partner", "creator_tier", "-requested_at"],
+                name="lead_pool_tier_idx",
+                condition=Q(removed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["partner", "creator_follower_count"],
+                name="lead_pool_followers_idx",
+                condition=Q(removed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["partner", "source", "-requested_at"],
+                name="lead_pool_source_idx",
+                condition=Q(removed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["partner", "status", "-requested_at"],
+                name="lead_pool_status_idx",
+                condition=Q(removed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["authorization_expires_at"],
+                name="lead_authorization_due_idx",
+                condition=Q(authorization_expired_at__isnull=True)
+                & Q(authorization_expires_at__isnull=False),
+            ),
+            models.Index(fields=["creator"], name="lead_creator_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator} in {self.partner}"
+
+    @property
+    def in_pool(self) -> bool:
+        return self.removed_at is None
+
+    def is_authorized(self, now=None) -> bool:
+        """Licensed data is visible only while the authorization is in the future."""
+        if self.authorization_expires_at is None:
+            return False
+        return self.authorization_expires_at > (now or timezone.now())
+
+    def visible_licensed_data(self, now=None) -> dict | None:
+        return self.licensed_data if self.is_authorized(now) else None
+
+
+class LeadEvent(models.Model):
+    """The history of a lead: who added, removed, restored or moved it, and when."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added to leads"
+        REQUESTED = "requested", "Collaboration requested"
+        RENEWED = "renewed", "Authorization renewed"
+        REMOVED = "removed", "Removed from leads"
+        RESTORED = "restored", "Restored to leads"
+        STATUS_CHANGED = "status_changed", "Status changed"
+        AUTHORIZATION_EXPIRED = "authorization_expired", "Authorization expired"
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["lead", "-created_at"], name="lead_event_lead_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.lead_id})"
+
+
+class CollaborationRequest(models.Model):
+    """A Silver+ creator's formal "Request to Collaborate" to one partner.
+
+    At most one request per creator and partner is open; the database enforces it.
+    """
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="collaboration_requests"
+    )
+    creator = models.ForeignKey(
+        Creator, on_delete=models.CASCADE, related_name="collaboration_requests"
+    )
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="collaboration_requests")
+    message = models.TextField(blank=True, max_length=2000)
+    consent_given = models.BooleanField(default=False)
+    creator_tier = models.PositiveSmallIntegerField(
+        choices=Tier.choices, help_text="The creator's refreshed tier when they submitted."
+    )
+    licensed_data = models.JSONField(default=dict)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    authorization_expires_at = models.DateTimeField()
+    is_open = models.BooleanField(default=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["creator", "partner"],
+                condition=Q(is_open=True),
+                name="one_open_request_per_partner",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["creator", "-submitted_at"], name="request_creator_idx"),
+            models.Index(
+                fields=["authorization_expires_at"],
+                name="request_open_due_idx",
+                condition=Q(is_open=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator} → {self.partner} ({self.submitted_at:%Y-%m-%d})"
+
+    def is_authorized(self, now=None) -> bool:
+        return self.authorization_expires_at > (now or timezone.now())
+
+
+class NotificationKind(models.TextChoices):
+    NEW_REQUEST = "new_request", "New collaboration request"
+    LEAD_REMOVED = "lead_removed", "Lead removed from pool"
+    AUTHORIZATION_EXPIRED = "authorization_expired", "Authorization expired"
+
+
+class Notification(models.Model):
+    """A message to a partner's sellers (all staff when `user` is empty)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    text = models.CharField(max_length=255)
+    lead = models.ForeignKey(
+        Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["partner", "-created_at"], name="notification_partner_idx"),
+            models.Index(
+                fields=["partner"],
+                name="notification_unread_idx",
+                condition=Q(read_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,0 +1,323 @@
+"""Writes for leads: collaboration requests, the IM toggle, statuses, expiry, notifications.
+
+Every rule lives here once; pages, the API, admin actions and jobs call these functions.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from creators.models import Creator, JobRun, Partner, Tier
+from creators.services import creator_licensed_data, db_value, job_run_record
+
+from .models import (
+    CollaborationRequest,
+    Lead,
+    LeadEvent,
+    LeadSource,
+    LeadStatus,
+    Notification,
+    NotificationKind,
+)
+
+SILVER_RULE = (
+    "Formal collaboration requests need Silver tier or above "
+    "(30-day LIVE GMV of $1,000 or more). You can chat with the partner in IM instead."
+)
+
+
+class NotEligible(PermissionDenied):
+    """A creator below Silver asked to send a formal request."""
+
+    def __init__(self, creator: Creator):
+        self.creator = creator
+        super().__init__(SILVER_RULE)
+
+
+@dataclass
+class SubmitResult:
+    request: CollaborationRequest
+    created: bool
+
+
+def notification_create(
+    *, partner: Partner, kind: str, text: str, lead: Lead | None = None
+) -> Notification:
+    """Notify every seller of a partner."""
+    return Notification.objects.create(partner=partner, kind=kind, text=text[:255], lead=lead)
+
+
+def _authorization_expires_at(submitted_at: dt.datetime) -> dt.datetime:
+    return submitted_at + dt.timedelta(days=settings.AUTHORIZATION_DAYS)
+
+
+def _lock_lead(*, partner: Partner, creator: Creator, defaults: dict) -> tuple[Lead, bool]:
+    """Get or create the partner's one lead for a creator, locked for this transaction."""
+    lead = Lead.objects.select_for_update().filter(partner=partner, creator=creator).first()
+    if lead is not None:
+        return lead, False
+    try:
+        with transaction.atomic():
+            lead = Lead.objects.create(partner=partner, creator=creator, **defaults)
+        return lead, True
+    except IntegrityError:
+        # Another request created it between our read and our insert.
+        return Lead.objects.select_for_update().get(partner=partner, creator=creator), False
+
+
+def collaboration_request_submit(
+    *, creator: Creator, partner: Partner, message: str = "", consent: bool = True
+) -> SubmitResult:
+    """A Silver+ creator's Request to Collaborate; a repeat returns the open request."""
+    if creator.tier < Tier.SILVER:
+        raise NotEligible(creator)
+    if not consent:
+        raise ValidationError(
+            {"consent": ["Agree to share your licensed data with the partner for 7 days."]}
+        )
+    if len(message) > 2000:
+        raise ValidationError({"message": ["Keep the message to 2,000 characters or fewer."]})
+    try:
+        return _collaboration_request_submit(
+            creator=creator, partner=partner, message=message, consent=consent
+        )
+    except IntegrityError:
+        # A concurrent submission won the race on the open-request constraint.
+        existing = CollaborationRequest.objects.get(creator=creator, partner=partner, is_open=True)
+        return SubmitResult(existing, created=False)
+
+
+@transaction.atomic
+def _collaboration_request_submit(*, creator, partner, message, consent) -> SubmitResult:
+    now = timezone.now()
+    lead, lead_created = _lock_lead(
+        partner=partner,
+        creator=creator,
+        defaults={
+            "source": LeadSource.COLLABORATION_REQUEST,
+            "requested_at": now,
+            "creator_tier": creator.tier,
+            "creator_follower_count": creator.follower_count,
+        },
+    )
+    open_request = (
+        CollaborationRequest.objects.select_for_update()
+        .filter(creator=creator, partner=partner, is_open=True)
+        .first()
+    )
+    if open_request is not None:
+        if open_request.is_authorized(now) and lead.status != LeadStatus.CLOSED:
+            return SubmitResult(open_request, created=False)
+        # Expired (job not run yet) or closed by the seller: close it, then renew below.
+        open_request.is_open = False
+        if not open_request.is_authorized(now):
+            open_request.expired_at = open_request.expired_at or now
+        else:
+            open_request.closed_at = now
+        open_request.save(update_fields=["is_open", "expired_at", "closed_at"])
+
+    licensed_data = creator_licensed_data(creator=creator)
+    expires_at = _authorization_expires_at(now)
+    request = CollaborationRequest.objects.create(
+        partner=partner,
+        creator=creator,
+        lead=lead,
+        message=message,
+        consent_given=consent,
+        creator_tier=creator.tier,
+        licensed_data=licensed_data,
+        submitted_at=now,
+        authorization_expires_at=expires_at,
+    )
+    renewing = not lead_created
+    was_removed = lead.removed_at is not None
+    lead.source = LeadSource.COLLABORATION_REQUEST
+    lead.requested_at = now
+    lead.licensed_data = licensed_data
+    lead.authorization_expires_at = expires_at
+    lead.authorization_expired_at = None
+    lead.removed_at = None
+    lead.removed_by = None
+    lead.creator_tier = creator.tier
+    lead.creator_follower_count = creator.follower_count
+    from_status = lead.status
+    if lead.status == LeadStatus.CLOSED:
+        lead.status = LeadStatus.NEW
+    lead.save()
+    LeadEvent.objects.create(
+        lead=lead,
+        kind=LeadEvent.Kind.RENEWED if renewing and not was_removed else LeadEvent.Kind.REQUESTED,
+        actor=creator.user,
+        from_status=from_status,
+        to_status=lead.status,
+        created_at=now,
+    )
+    notification_create(
+        partner=partner,
+        kind=NotificationKind.NEW_REQUEST,
+        text=f"New collaboration request from @{creator.handle} "
+        f"({Tier(creator.tier).label}). Licensed data until {expires_at:%b %d, %H:%M} UTC.",
+        lead=lead,
+    )
+    return SubmitResult(request, created=True)
+
+
+@transaction.atomic
+def lead_add(*, partner: Partner, creator: Creator, user) -> tuple[Lead, bool]:
+    """Add to leads (from IM): a new lead with source Instant message, or restore a removed one.
+
+    Returns the lead and whether the pool changed. Adding a lead already in the pool is a no-op.
+    """
+    now = timezone.now()
+    lead, created = _lock_lead(
+        partner=partner,
+        creator=creator,
+        defaults={
+            "source": LeadSource.INSTANT_MESSAGE,
+            "requested_at": now,
+            "creator_tier": creator.tier,
+            "creator_follower_count": creator.follower_count,
+            "added_by": user,
+        },
+    )
+    if created:
+        LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.ADDED, actor=user, created_at=now)
+        return lead, True
+    if lead.removed_at is None:
+        return lead, False
+    lead.removed_at = None
+    lead.removed_by = None
+    lead.added_by = user
+    if not lead.is_authorized(now):
+        # Restored from IM with no live authorization: it is an IM lead again.
+        lead.source = LeadSource.INSTANT_MESSAGE
+    lead.requested_at = now
+    lead.save(
+        update_fields=[
+            "removed_at",
+            "removed_by",
+            "added_by",
+            "source",
+            "requested_at",
+            "updated_at",
+        ]
+    )
+    LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.RESTORED, actor=user, created_at=now)
+    return lead, True
+
+
+@transaction.atomic
+def lead_remove(*, lead: Lead, user) -> bool:
+    """Remove from leads (soft) and notify the partner once; a repeat changes nothing."""
+    now = timezone.now()
+    removed = Lead.objects.filter(pk=lead.pk, removed_at__isnull=True).update(
+        removed_at=now, removed_by=user, updated_at=now
+    )
+    if not removed:
+        return False
+    lead.refresh_from_db()
+    LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.REMOVED, actor=user, created_at=now)
+    who = user.get_username() if user is not None else "someone"
+    notification_create(
+        partner=lead.partner,
+        kind=NotificationKind.LEAD_REMOVED,
+        text=f"@{lead.creator.handle} was removed from the Leads Pool by {who}.",
+        lead=lead,
+    )
+    return True
+
+
+LEAD_STATUS_FLOW = {
+    LeadStatus.NEW: {LeadStatus.CONTACTED, LeadStatus.COLLABORATING, LeadStatus.CLOSED},
+    LeadStatus.CONTACTED: {LeadStatus.NEW, LeadStatus.COLLABORATING, LeadStatus.CLOSED},
+    LeadStatus.COLLABORATING: {LeadStatus.CONTACTED, LeadStatus.CLOSED},
+    LeadStatus.CLOSED: {LeadStatus.NEW, LeadStatus.CONTACTED},
+}
+
+
+@transaction.atomic
+def lead_set_status(*, lead: Lead, status: str, user) -> Lead:
+    """Move a lead through the pipeline (new → contacted → collaborating, or closed)."""
+    if status not in LeadStatus.values:
+        raise ValidationError(
+            {"status": [f"Unknown status {status!r}; use one of {', '.join(LeadStatus.values)}."]}
+        )
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.removed_at is not None:
+        raise ValidationError({"status": ["This lead was removed from the pool; add it first."]})
+    if status == lead.status:
+        return lead
+    if status not in LEAD_STATUS_FLOW[LeadStatus(lead.status)]:
+        raise ValidationError(
+            {"status": [f"A {lead.get_status_display().lower()} lead cannot move to {status}."]}
+        )
+    now = timezone.now()
+    from_status = lead.status
+    lead.status = status
+    lead.save(update_fields=["status", "updated_at"])
+    if status == LeadStatus.CLOSED:
+        # Closing ends the open request, so the creator may request again.
+        CollaborationRequest.objects.filter(lead=lead, is_open=True).update(
+            is_open=False, closed_at=now
+        )
+    LeadEvent.objects.create(
+        lead=lead,
+        kind=LeadEvent.Kind.STATUS_CHANGED,
+        actor=user,
+        from_status=from_status,
+        to_status=status,
+        created_at=now,
+    )
+    return lead
+
+
+def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
+    """Mark authorizations past their 7 days and notify each seller once per lead."""
+    now = now or timezone.now()
+    lead_t = Lead._meta.db_table
+    creator_t = Creator._meta.db_table
+    notification_t = Notification._meta.db_table
+    event_t = LeadEvent._meta.db_table
+    when = db_value(now)
+    with job_run_record(job=JobRun.Job.EXPIRE_AUTHORIZATIONS) as run:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                UPDATE {lead_t} SET authorization_expired_at = %s
+                WHERE authorization_expired_at IS NULL AND authorization_expires_at <= %s
+                """,
+                [when, when],
+            )
+            run.rows_changed = cursor.rowcount
+            if run.rows_changed:
+                # The rows just marked carry this run's timestamp: notify exactly those.
+                cursor.execute(
+                    f"""
+                    INSERT INTO {notification_t} (partner_id, user_id, kind, text, lead_id,
+                                                  created_at, read_at)
+                    SELECT l.partner_id, NULL, %s,
+                           'Data authorization expired for @' || c.handle
+                           || '. The lead stays in the pool without licensed data.',
+                           l.id, %s, NULL
+                    FROM {lead_t} l JOIN {creator_t} c ON c.id = l.creator_id
+                    WHERE l.authorization_expired_at = %s AND l.removed_at IS NULL
+                    """,
+                    [NotificationKind.AUTHORIZATION_EXPIRED, when, when],
+                )
+                cursor.execute(
+                    f"""
+                    INSERT INTO {event_t} (lead_id, kind, actor_id, from_status, to_status,
+                                           created_at)
+                    SELECT l.id, %s, NULL, '', '', %s FROM {lead_t} l
+                    WHERE l.authorization_expired_at = %s
+                    """,
+                    [LeadEvent.Kind.AUTHORIZATION_EXPIRED, when, when],
+                )
+            CollaborationRequest.objects.filter(
+                is_open=True, authorization_expires_at__lte=now
+            ).update(is_open=False, expired_at=now)
+    return run

@@ -1,0 +1,44 @@
+"""One error shape for the whole API: `{"detail": …, "errors": {field: [messages]}}`."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _as_field_errors(detail) -> dict:
+    if isinstance(detail, dict):
+        return {
+            field: [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+            for field, messages in detail.items()
+        }
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(m) for m in detail]}
+    return {}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _as_field_errors(exc.detail)
+        fields = ", ".join(errors)
+        body = {"detail": f"Invalid input: {fields}.", "errors": errors}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST, headers=response.headers)
+
+    if isinstance(response.data, dict) and "detail" in response.data:
+        response.data = {**response.data, "detail": str(response.data["detail"])}
+    return response

@@ -1,0 +1,18 @@
+from . import roles
+
+
+def navigation(request):
+    """The signed-in role and, for sellers, the notification bell's unread count."""
+    user = getattr(request, "user", None)
+    role = roles.role_of(user)
+    context = {"role": role}
+    if role == roles.SELLER:
+        from leads.selectors import notification_unread_count
+
+        context["partner"] = roles.seller_partner(user)
+        context["unread_notifications"] = notification_unread_count(
+            partner=context["partner"], user=user
+        )
+    elif role == roles.CREATOR:
+        context["me_creator"] = roles.creator_of(user)
+    return context

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from im import views as im_views
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("ec/", include("creators.urls")),
+    path("seller/", include("leads.urls")),
+    path("seller/im/", include("im.urls")),
+    path("seller/notifications/", im_views.notification_list, name="notifications"),
+    path("api/v1/", include("partner_center.api.urls")),
+]

@@ -1,0 +1,85 @@
+"""Shared fixtures: the demo's cast (two partners' sellers, creators of each kind)."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from creators.models import Tier
+
+from .factories import CreatorUserFactory, PartnerFactory, SellerFactory, UserFactory
+
+
+@pytest.fixture
+def partner_a(db):
+    return PartnerFactory(name="Alpha LIVE Agency", slug="alpha")
+
+
+@pytest.fixture
+def partner_b(db):
+    return PartnerFactory(name="Bravo Creators", slug="bravo")
+
+
+@pytest.fixture
+def seller_a(partner_a):
+    """The user of partner A's staff."""
+    return SellerFactory(user__username="seller_a", partner=partner_a).user
+
+
+@pytest.fixture
+def seller_b(partner_b):
+    return SellerFactory(user__username="seller_b", partner=partner_b).user
+
+
+@pytest.fixture
+def creator_silver(db):
+    """A Creator (with `.user`) whose refreshed tier is Silver."""
+    return CreatorUserFactory(
+        handle="creator_silver",
+        user__username="creator_silver",
+        tier=Tier.SILVER,
+        live_gmv_30d="1500.00",
+        follower_count=25_000,
+    )
+
+
+@pytest.fixture
+def creator_bronze(db):
+    return CreatorUserFactory(
+        handle="creator_bronze",
+        user__username="creator_bronze",
+        tier=Tier.BRONZE,
+        live_gmv_30d="420.00",
+        follower_count=4_000,
+    )
+
+
+@pytest.fixture
+def creator_none(db):
+    return CreatorUserFactory(
+        handle="creator_none",
+        user__username="creator_none",
+        tier=Tier.NON_TIERED,
+        live_gmv_30d="0",
+        follower_count=300,
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def api():
+    """An APIClient; call `api.force_login(user)` or use `api_as(user)`."""
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
