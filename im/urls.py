@@ -6,5 +6,4 @@ app_name = "im"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
-    path("creator-inbox/", views.creator_inbox, name="creator_inbox"),
 ]

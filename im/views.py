@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from partner_center.roles import seller_required
+from partner_center.roles import creator_required, seller_required
 
 
 @seller_required
@@ -8,9 +8,16 @@ def inbox(request):
     return render(request, "im/inbox.html", {})
 
 
+@seller_required
+def notification_list(request):
+    return render(request, "base.html", {})
+
+
+@creator_required
 def creator_inbox(request):
     return render(request, "base.html", {})
 
 
-def notification_list(request):
+@creator_required
+def creator_thread_start(request, partner_id):
     return render(request, "base.html", {})

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("ec/", include("creators.urls")),
+    path("ec/messages/", include("im.creator_urls")),
     path("seller/", include("leads.urls")),
     path("seller/im/", include("im.urls")),
     path("seller/notifications/", im_views.notification_list, name="notifications"),
