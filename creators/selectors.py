@@ -10,3 +10,28 @@ def job_run_latest(*, job: str) -> JobRun | None:
         .order_by("-started_at")
         .first()
     )
+
+
+def tier_refresh_due(*, now=None):
+    """The 2nd-of-month refresh date whose run is missing (beat was down then), or None.
+
+    Tiers refresh at 02:00 on the 2nd in the business time zone; this returns the latest such
+    moment that has passed when no successful refresh has recorded it as its `as_of`.
+    """
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    zone = ZoneInfo(settings.PARTNER_CENTER_TIME_ZONE)
+    local = (now or timezone.now()).astimezone(zone)
+    scheduled = dt.datetime(local.year, local.month, 2, 2, 0, tzinfo=zone)
+    if local < scheduled:
+        previous_month = (scheduled.replace(day=1) - dt.timedelta(days=1)).replace(day=2)
+        scheduled = previous_month
+    due = scheduled.date()
+    ran = JobRun.objects.filter(
+        job=JobRun.Job.REFRESH_TIERS, status=JobRun.Status.SUCCEEDED, as_of=due
+    ).exists()
+    return None if ran else due
