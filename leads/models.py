@@ -77,22 +77,22 @@ class Lead(models.Model):
                 condition=Q(removed_at__isnull=True),
             ),
             models.Index(
-                fields=["partner", "creator_tier", "-requested_at"],
+                fields=["partner", "creator_tier", "-requested_at", "-id"],
                 name="lead_pool_tier_idx",
                 condition=Q(removed_at__isnull=True),
             ),
             models.Index(
-                fields=["partner", "creator_follower_count"],
+                fields=["partner", "creator_follower_count", "id"],
                 name="lead_pool_followers_idx",
                 condition=Q(removed_at__isnull=True),
             ),
             models.Index(
-                fields=["partner", "source", "-requested_at"],
+                fields=["partner", "source", "-requested_at", "-id"],
                 name="lead_pool_source_idx",
                 condition=Q(removed_at__isnull=True),
             ),
             models.Index(
-                fields=["partner", "status", "-requested_at"],
+                fields=["partner", "status", "-requested_at", "-id"],
                 name="lead_pool_status_idx",
                 condition=Q(removed_at__isnull=True),
             ),
