@@ -1,5 +1,15 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter(trailing_slash=True)
+from . import api
 
-urlpatterns = router.urls
+router = SimpleRouter(trailing_slash=True)
+router.register("creators", api.CreatorViewSet, basename="creator")
+router.register("partners", api.PartnerViewSet, basename="partner")
+
+urlpatterns = [
+    path("auth/token/", api.TokenView.as_view(), name="api-token"),
+    path("me/", api.MeView.as_view(), name="api-me"),
+    path("creator-stats/", api.CreatorStatsView.as_view(), name="api-creator-stats"),
+    *router.urls,
+]

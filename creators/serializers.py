@@ -1,0 +1,111 @@
+from django.contrib.auth import authenticate
+from rest_framework import serializers
+
+from .models import Creator, Partner, Tier
+
+TIER_KEYS = [tier.key for tier in Tier.ranked()]
+
+
+class TierKeyField(serializers.ChoiceField):
+    """A tier as its lower-case key (`silver`), or null for a non-tiered creator."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=TIER_KEYS, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return Tier(value).key
+
+
+class CreatorProfileSerializer(serializers.ModelSerializer):
+    tier = TierKeyField(read_only=True)
+    tier_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Creator
+        fields = [
+            "handle",
+            "display_name",
+            "tier",
+            "tier_label",
+            "follower_count",
+            "tier_as_of",
+            "tier_refreshed_at",
+            "followers_as_of",
+            "followers_refreshed_at",
+        ]
+        read_only_fields = fields
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    categories = serializers.ListField(source="category_list", child=serializers.CharField())
+    creator_count = serializers.IntegerField(
+        read_only=True, help_text="Creators collaborating with this partner."
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["id", "name", "slug", "partner_type", "profile", "categories", "creator_count"]
+        read_only_fields = fields
+
+
+class PartnerRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CreatorRefSerializer(serializers.Serializer):
+    handle = serializers.CharField()
+    tier = TierKeyField()
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.ChoiceField(choices=["seller", "creator", "admin"], allow_null=True)
+    partner = PartnerRefSerializer(allow_null=True)
+    creator = CreatorRefSerializer(allow_null=True)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+    def validate(self, attrs):
+        user = authenticate(
+            request=self.context.get("request"),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None or not user.is_active:
+            raise serializers.ValidationError(
+                {"password": ["Unable to log in with this username and password."]}
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class StatsRowSerializer(serializers.Serializer):
+    handle = serializers.CharField()
+    date = serializers.DateField()
+    live_gmv_usd = serializers.DecimalField(max_digits=14, decimal_places=2)
+    followers = serializers.IntegerField(min_value=0)
+    live_sessions = serializers.IntegerField(min_value=0, required=False)
+    average_viewers = serializers.IntegerField(min_value=0, required=False)
+    top_category = serializers.CharField(max_length=64, required=False, allow_blank=True)
+
+
+class StatsBatchSerializer(serializers.Serializer):
+    """The bulk feed: rows are checked together and applied all or nothing."""
+
+    rows = serializers.ListField(child=serializers.DictField(), max_length=10_000, min_length=1)
+
+
+class StatsImportResultSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    creators_created = serializers.IntegerField()
+    rows_created = serializers.IntegerField()
+    rows_updated = serializers.IntegerField()
+    rows_unchanged = serializers.IntegerField()
