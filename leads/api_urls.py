@@ -1,5 +1,13 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter(trailing_slash=True)
+from .api.pool import LeadViewSet
 
-urlpatterns = router.urls
+router = SimpleRouter(trailing_slash=True)
+router.register("leads", LeadViewSet, basename="lead")
+
+urlpatterns = [
+    # The contract's export URL has no trailing slash.
+    path("leads/export.csv", LeadViewSet.as_view({"get": "export"}), name="lead-export-csv"),
+    *[url for url in router.urls if url.name != "lead-export"],
+]

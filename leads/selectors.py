@@ -2,7 +2,38 @@
 
 from django.db.models import Q
 
-from .models import Notification
+from .filters import LeadPoolFilter
+from .models import CollaborationRequest, Lead, Notification
+
+
+def lead_pool(*, partner):
+    """The partner's Leads Pool: its leads not removed, newest request first."""
+    return (
+        Lead.objects.in_pool()
+        .filter(partner=partner)
+        .select_related("creator")
+        .order_by("-requested_at", "-id")
+    )
+
+
+def lead_list(*, partner, params) -> LeadPoolFilter:
+    """The pool filtered by the contract's parameters; check `.is_valid()`, read `.qs`."""
+    return LeadPoolFilter(params, queryset=lead_pool(partner=partner))
+
+
+def lead_get(*, partner, lead_id) -> Lead:
+    """One of the partner's pool leads (another partner's lead does not exist here)."""
+    return lead_pool(partner=partner).get(pk=lead_id)
+
+
+def lead_for_creator(*, partner, creator) -> Lead | None:
+    """The partner's lead for a creator, removed or not."""
+    return Lead.objects.filter(partner=partner, creator=creator).first()
+
+
+def collaboration_request_list(*, creator):
+    """A creator's own requests, newest first, with partner and lead for their status."""
+    return CollaborationRequest.objects.filter(creator=creator).select_related("partner", "lead")
 
 
 def notification_list(*, partner, user=None):

@@ -12,18 +12,20 @@ ADMIN = "admin"
 
 
 def seller_partner(user):
-    """The partner a seller works for, or None."""
-    if not getattr(user, "is_authenticated", False):
+    """The partner a seller works for, or None (looked up once per request's user)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    try:
-        return user.partner_staff.partner
-    except ObjectDoesNotExist:
-        return None
+    if not hasattr(user, "_seller_partner"):
+        from creators.models import PartnerStaff
+
+        staff = PartnerStaff.objects.select_related("partner").filter(user=user).first()
+        user._seller_partner = staff.partner if staff else None
+    return user._seller_partner
 
 
 def creator_of(user):
     """The creator a user signs in as, or None."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     try:
         return user.creator

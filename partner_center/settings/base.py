@@ -153,6 +153,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partner_center.api.schema.add_error_responses",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Served from this project's static files (no CDN), loaded without inline scripts.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,0 +1,87 @@
+"""REST API of the Leads Pool (sellers): list, detail, status and CSV export."""
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, renderers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from partner_center.roles import IsSeller, seller_partner
+
+from .. import selectors, services
+from ..export import lead_csv_lines
+from ..filters import LeadPoolFilter
+from ..serializers import LeadSerializer, LeadStatusSerializer
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return renderers.JSONRenderer().render(data)
+
+
+class LeadViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The seller's own partner's Leads Pool; another partner's lead answers 404."""
+
+    permission_classes = [IsSeller]
+    serializer_class = LeadSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = LeadPoolFilter
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.lead_pool(partner=seller_partner(self.request.user))
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(
+        request=LeadStatusSerializer,
+        responses={200: LeadSerializer},
+        description="Move a lead through the pipeline; only `status` can change.",
+    )
+    def partial_update(self, request, *args, **kwargs):
+        lead = self.get_object()
+        unknown = sorted(set(request.data) - {"status"}) if hasattr(request.data, "keys") else []
+        if unknown:
+            raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+        body = LeadStatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        lead = services.lead_set_status(
+            lead=lead, status=body.validated_data["status"], user=request.user
+        )
+        lead = selectors.lead_get(partner=lead.partner, lead_id=lead.pk)
+        return Response(self.get_serializer(lead).data)
+
+    @extend_schema(
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="Every lead matching the filters, one per row."
+            )
+        },
+        description="CSV of exactly the leads the same filters list (all pages).",
+    )
+    @action(
+        detail=False,
+        url_path="export.csv",
+        renderer_classes=[renderers.JSONRenderer, CSVRenderer],
+    )
+    def export(self, request):
+        leads = self.filter_queryset(self.get_queryset())
+        partner = seller_partner(request.user)
+        filename = f"leads-{partner.slug}-{timezone.now():%Y%m%d-%H%M}.csv"
+        response = StreamingHttpResponse(
+            lead_csv_lines(leads.iterator(chunk_size=2000)), content_type="text/csv"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

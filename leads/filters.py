@@ -1,0 +1,135 @@
+"""The Leads Pool's one FilterSet: the page, the API list and the CSV export all use it."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+
+from creators.models import Tier
+
+from .models import LeadSource, LeadStatus
+
+# Half-open ranges [low, high): 10,000 followers belong to 10K–100K.
+FOLLOWER_PRESETS = {
+    "0-10k": (0, 10_000),
+    "10k-100k": (10_000, 100_000),
+    "100k-1m": (100_000, 1_000_000),
+    "1m-10m": (1_000_000, 10_000_000),
+    "10m+": (10_000_000, None),
+}
+FOLLOWER_CHOICES = [
+    ("0-10k", "0–10K"),
+    ("10k-100k", "10K–100K"),
+    ("100k-1m", "100K–1M"),
+    ("1m-10m", "1M–10M"),
+    ("10m+", "10M+"),
+]
+TIER_CHOICES = [(tier.key, tier.label) for tier in Tier.ranked()] + [("none", "Non-tiered")]
+ORDERINGS = {
+    "-requested_at": ("-requested_at", "-id"),
+    "requested_at": ("requested_at", "id"),
+    "-followers": ("-creator_follower_count", "-id"),
+    "followers": ("creator_follower_count", "id"),
+    "-tier": ("-creator_tier", "-requested_at", "-id"),
+    "tier": ("creator_tier", "-requested_at", "-id"),
+}
+ORDERING_CHOICES = [
+    ("-requested_at", "Newest request first"),
+    ("requested_at", "Oldest request first"),
+    ("-followers", "Most followers"),
+    ("followers", "Fewest followers"),
+    ("-tier", "Highest tier"),
+    ("tier", "Lowest tier"),
+]
+DEFAULT_ORDERING = "-requested_at"
+MAX_FOLLOWERS = 10**12
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class LeadPoolFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("followers_min"), cleaned.get("followers_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "followers_min", f"Minimum followers ({low:,}) is above the maximum ({high:,})."
+            )
+        after, before = cleaned.get("requested_after"), cleaned.get("requested_before")
+        if after and before and after > before:
+            self.add_error("requested_after", "The start date is after the end date.")
+        return cleaned
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    zone = ZoneInfo(settings.PARTNER_CENTER_TIME_ZONE)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+
+
+class LeadPoolFilter(django_filters.FilterSet):
+    tier = django_filters.MultipleChoiceFilter(
+        choices=TIER_CHOICES, method="filter_tier", label="Creator level"
+    )
+    followers = django_filters.MultipleChoiceFilter(
+        choices=FOLLOWER_CHOICES, method="filter_followers", label="Follower count"
+    )
+    followers_min = IntegerFilter(
+        field_name="creator_follower_count", lookup_expr="gte", min_value=0,
+        max_value=MAX_FOLLOWERS, label="Min followers",
+    )
+    followers_max = IntegerFilter(
+        field_name="creator_follower_count", lookup_expr="lte", min_value=0,
+        max_value=MAX_FOLLOWERS, label="Max followers",
+    )
+    source = django_filters.ChoiceFilter(choices=LeadSource.choices, label="Lead source")
+    status = django_filters.MultipleChoiceFilter(choices=LeadStatus.choices, label="Status")
+    search = django_filters.CharFilter(
+        method="filter_search", max_length=64, label="Search name or handle"
+    )
+    requested_after = django_filters.DateFilter(method="filter_requested_after",
+                                                label="Requested from")
+    requested_before = django_filters.DateFilter(method="filter_requested_before",
+                                                 label="Requested until")
+    ordering = django_filters.ChoiceFilter(
+        choices=ORDERING_CHOICES, method="filter_ordering", label="Sort by", empty_label=None
+    )
+
+    class Meta:
+        form = LeadPoolFilterForm
+        fields = []
+
+    def filter_tier(self, queryset, name, value):
+        tiers = [Tier.NON_TIERED if key == "none" else Tier.from_key(key) for key in value]
+        return queryset.filter(creator_tier__in=tiers)
+
+    def filter_followers(self, queryset, name, value):
+        ranges = Q()
+        for key in value:
+            low, high = FOLLOWER_PRESETS[key]
+            bounds = Q(creator_follower_count__gte=low)
+            if high is not None:
+                bounds &= Q(creator_follower_count__lt=high)
+            ranges |= bounds
+        return queryset.filter(ranges)
+
+    def filter_search(self, queryset, name, value):
+        term = value.strip().lstrip("@")
+        if not term:
+            return queryset
+        return queryset.filter(
+            Q(creator__handle__icontains=term) | Q(creator__display_name__icontains=term)
+        )
+
+    def filter_requested_after(self, queryset, name, value):
+        return queryset.filter(requested_at__gte=_day_start(value))
+
+    def filter_requested_before(self, queryset, name, value):
+        return queryset.filter(requested_at__lt=_day_start(value + dt.timedelta(days=1)))
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS[value])

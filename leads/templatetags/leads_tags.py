@@ -1,0 +1,50 @@
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def authorization_countdown(lead, now=None) -> str:
+    """"expires in 2 days 4 h", "expired", or "—" when the lead never had licensed data."""
+    if lead.authorization_expires_at is None:
+        return "—"
+    left = lead.authorization_expires_at - (now or timezone.now())
+    seconds = int(left.total_seconds())
+    if seconds <= 0:
+        return "expired"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"expires in {days} day{'s' if days != 1 else ''} {hours} h"
+    if hours:
+        return f"expires in {hours} h {minutes} min"
+    return f"expires in {max(minutes, 1)} min"
+
+
+@register.filter
+def countdown_class(lead, now=None) -> str:
+    if lead.authorization_expires_at is None:
+        return ""
+    left = (lead.authorization_expires_at - (now or timezone.now())).total_seconds()
+    if left <= 0:
+        return "muted"
+    return "countdown-soon" if left < 86400 else "countdown"
+
+
+@register.filter
+def initial(name: str) -> str:
+    return (name or "?")[:1].upper()
+
+
+@register.simple_tag
+def query_with(request, **changes) -> str:
+    """The current query string with some parameters replaced (for pagination and sorting)."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()

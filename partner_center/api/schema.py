@@ -1,0 +1,57 @@
+"""Shared OpenAPI pieces: the one error shape every endpoint answers with."""
+
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages by field name (query parameter or body field).",
+    )
+
+
+ERROR_RESPONSES = {
+    400: ErrorSerializer,
+    401: ErrorSerializer,
+    403: ErrorSerializer,
+    404: ErrorSerializer,
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """Spectacular postprocessing hook: document the error shape on every operation."""
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string"},
+            "errors": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "required": ["detail"],
+    }
+    descriptions = {
+        "400": "Invalid input; `errors` names each field.",
+        "401": "Not signed in.",
+        "403": "Not allowed for this user.",
+        "404": "Not found (or another partner's object).",
+        "405": "Method not allowed.",
+        "429": "Too many requests.",
+    }
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code, description in descriptions.items():
+                operation["responses"].setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": error_ref}},
+                    },
+                )
+    return result
