@@ -41,15 +41,26 @@ class PartnerStaffAdmin(admin.ModelAdmin):
 @admin.register(Creator)
 class CreatorAdmin(admin.ModelAdmin):
     list_display = [
-        "handle", "display_name", "tier", "live_gmv_30d", "tier_as_of",
-        "follower_count", "followers_as_of",
+        "handle",
+        "display_name",
+        "tier",
+        "live_gmv_30d",
+        "tier_as_of",
+        "follower_count",
+        "followers_as_of",
     ]
     list_filter = ["tier"]
     search_fields = ["handle", "display_name"]
     raw_id_fields = ["user"]
     readonly_fields = [
-        "tier", "live_gmv_30d", "tier_as_of", "tier_refreshed_at",
-        "follower_count", "followers_as_of", "followers_refreshed_at", "created_at",
+        "tier",
+        "live_gmv_30d",
+        "tier_as_of",
+        "tier_refreshed_at",
+        "follower_count",
+        "followers_as_of",
+        "followers_refreshed_at",
+        "created_at",
     ]
     show_full_result_count = False  # an exact count over a million creators is dear
 
@@ -145,7 +156,13 @@ class TierHistoryAdmin(ReadOnlyAdmin):
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyAdmin):
     list_display = [
-        "job", "status", "as_of", "started_at", "finished_at", "duration", "rows_changed",
+        "job",
+        "status",
+        "as_of",
+        "started_at",
+        "finished_at",
+        "duration",
+        "rows_changed",
     ]
     list_filter = ["job", "status"]
     change_list_template = "admin/creators/jobrun/change_list.html"
@@ -173,8 +190,10 @@ class JobRunAdmin(ReadOnlyAdmin):
         """Run a scheduled job now (POST only), as the beat would."""
         from leads.services import authorizations_expire
 
-        jobs = {**self.JOBS, "expire_authorizations": ("Authorization expiry",
-                                                       authorizations_expire)}
+        jobs = {
+            **self.JOBS,
+            "expire_authorizations": ("Authorization expiry", authorizations_expire),
+        }
         if request.method != "POST" or job not in jobs or not request.user.is_superuser:
             self.message_user(request, "Only a superuser can run a job, by POST.", messages.ERROR)
             return redirect("admin:creators_jobrun_changelist")

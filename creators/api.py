@@ -1,6 +1,5 @@
 """REST API for creators, partners, the caller's identity, tokens and the stats feed."""
 
-from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -9,11 +8,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from leads.models import LeadStatus
 from partner_center import roles
 
 from . import services
-from .models import Creator, Partner
+from .models import Creator
+from .selectors import partner_directory
 from .serializers import (
     CreatorProfileSerializer,
     MeSerializer,
@@ -72,16 +71,6 @@ class CreatorViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"[A-Za-z0-9_.]+"
 
 
-def partner_list_queryset():
-    """Listed partners with how many creators collaborate with them (one query)."""
-    return Partner.objects.filter(is_listed=True).annotate(
-        creator_count=Count(
-            "leads",
-            filter=Q(leads__status=LeadStatus.COLLABORATING, leads__removed_at__isnull=True),
-        )
-    )
-
-
 class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     """Top LIVE Partner: the partners creators can find and contact."""
 
@@ -90,7 +79,7 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["name", "profile", "categories"]
 
     def get_queryset(self):
-        return partner_list_queryset().order_by("name", "id")
+        return partner_directory()
 
     @extend_schema(
         parameters=[OpenApiParameter("search", str, description="Name, profile or category.")]
@@ -118,6 +107,4 @@ class CreatorStatsView(APIView):
         batch.is_valid(raise_exception=True)
         rows = services.stats_rows_parse(batch.validated_data["rows"], first_line=1)
         result = services.creator_stats_import(rows=rows)
-        return Response(
-            StatsImportResultSerializer(result).data, status=status.HTTP_201_CREATED
-        )
+        return Response(StatsImportResultSerializer(result).data, status=status.HTTP_201_CREATED)

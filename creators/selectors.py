@@ -35,3 +35,25 @@ def tier_refresh_due(*, now=None):
         job=JobRun.Job.REFRESH_TIERS, status=JobRun.Status.SUCCEEDED, as_of=due
     ).exists()
     return None if ran else due
+
+
+def partner_directory(*, search: str = ""):
+    """Listed partners with how many creators collaborate with them, optionally searched."""
+    from django.db.models import Count, Q
+
+    from leads.models import LeadStatus
+
+    from .models import Partner
+
+    partners = Partner.objects.filter(is_listed=True).annotate(
+        creator_count=Count(
+            "leads",
+            filter=Q(leads__status=LeadStatus.COLLABORATING, leads__removed_at__isnull=True),
+        )
+    )
+    term = search.strip()
+    if term:
+        partners = partners.filter(
+            Q(name__icontains=term) | Q(profile__icontains=term) | Q(categories__icontains=term)
+        )
+    return partners.order_by("name", "id")

@@ -6,5 +6,8 @@ app_name = "creators"
 
 urlpatterns = [
     path("partners/", views.partner_list, name="partner_list"),
-    path("my-requests/", views.my_requests, name="my_requests"),
+    path("partners/<slug:slug>/", views.partner_detail, name="partner_detail"),
+    path("partners/<slug:slug>/request/", views.request_collaborate, name="request"),
+    path("requests/", views.my_requests, name="my_requests"),
+    path("requests/<int:request_id>/", views.request_result, name="request_result"),
 ]

@@ -1,12 +1,132 @@
-from django.shortcuts import render
+"""Creator EC Center pages: Top LIVE Partner, partner profiles and Request to Collaborate."""
 
-from partner_center.roles import creator_required
+from decimal import Decimal
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from leads import selectors as lead_selectors
+from leads.services import NotEligible, collaboration_request_submit
+from partner_center.roles import creator_of, creator_required
+
+from .forms import CollaborationRequestForm
+from .models import Partner, Tier
+from .selectors import partner_directory
+from .services import tier_thresholds
 
 
 @creator_required
 def partner_list(request):
-    return render(request, "creators/partner_list.html", {})
+    """Top LIVE Partner: a VIP list for Silver+ creators; a plain directory for the rest."""
+    creator = creator_of(request.user)
+    query = request.GET.get("q", "")[:100]
+    context = {
+        "nav": "partners",
+        "creator": creator,
+        "partners": partner_directory(search=query),
+        "q": query,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "creators/_partner_cards.html", context)
+    return render(request, "creators/partner_list.html", context)
 
 
+def _listed_partner(slug):
+    return get_object_or_404(Partner, slug=slug, is_listed=True)
+
+
+@creator_required
+def partner_detail(request, slug):
+    creator = creator_of(request.user)
+    partner = _listed_partner(slug)
+    requests = lead_selectors.collaboration_request_list(creator=creator).filter(partner=partner)
+    return render(
+        request,
+        "creators/partner_detail.html",
+        {
+            "nav": "partners",
+            "creator": creator,
+            "partner": partner,
+            "requests": requests,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _below_silver(request, creator, partner, status=200):
+    silver = tier_thresholds()[Tier.SILVER]
+    gap = max(Decimal("0"), silver - creator.live_gmv_30d)
+    return render(
+        request,
+        "creators/request_below_silver.html",
+        {"nav": "partners", "creator": creator, "partner": partner, "silver": silver, "gap": gap},
+        status=status,
+    )
+
+
+@creator_required
+def request_collaborate(request, slug):
+    """Request to Collaborate: the form for Silver+, the below-Silver page for the rest."""
+    creator = creator_of(request.user)
+    partner = _listed_partner(slug)
+    if not creator.is_silver_plus:
+        return _below_silver(
+            request, creator, partner, status=403 if request.method == "POST" else 200
+        )
+    form = CollaborationRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = collaboration_request_submit(
+                creator=creator,
+                partner=partner,
+                message=form.cleaned_data["message"],
+                consent=form.cleaned_data["consent"],
+            )
+        except NotEligible:
+            return _below_silver(request, creator, partner, status=403)
+        url = redirect("creators:request_result", request_id=result.request.pk).url
+        return redirect(url if result.created else f"{url}?repeat=1")
+    return render(
+        request,
+        "creators/request_form.html",
+        {"nav": "partners", "creator": creator, "partner": partner, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@creator_required
+def request_result(request, request_id):
+    """The above-Silver result page: submitted, what the partner sees, until when."""
+    creator = creator_of(request.user)
+    collaboration = (
+        lead_selectors.collaboration_request_list(creator=creator).filter(pk=request_id).first()
+    )
+    if collaboration is None:
+        raise Http404
+    return render(
+        request,
+        "creators/request_result.html",
+        {
+            "nav": "requests",
+            "creator": creator,
+            "collaboration": collaboration,
+            "repeat": request.GET.get("repeat") == "1",
+            "now": timezone.now(),
+        },
+    )
+
+
+@creator_required
 def my_requests(request):
-    return render(request, "base.html", {})
+    creator = creator_of(request.user)
+    return render(
+        request,
+        "creators/my_requests.html",
+        {
+            "nav": "requests",
+            "creator": creator,
+            "requests": lead_selectors.collaboration_request_list(creator=creator)[:200],
+            "now": timezone.now(),
+        },
+    )

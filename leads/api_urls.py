@@ -1,10 +1,14 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .api.collaboration import CollaborationRequestViewSet
 from .api.pool import LeadViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("leads", LeadViewSet, basename="lead")
+router.register(
+    "collaboration-requests", CollaborationRequestViewSet, basename="collaboration-request"
+)
 
 urlpatterns = [
     # The contract's export URL has no trailing slash.

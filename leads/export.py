@@ -7,8 +7,17 @@ from django.utils import timezone
 from creators.models import Tier
 
 HEADER = [
-    "handle", "display_name", "tier", "followers", "source", "status", "requested_at",
-    "authorization_expires_at", "live_gmv_30d", "live_sessions_30d", "average_viewers",
+    "handle",
+    "display_name",
+    "tier",
+    "followers",
+    "source",
+    "status",
+    "requested_at",
+    "authorization_expires_at",
+    "live_gmv_30d",
+    "live_sessions_30d",
+    "average_viewers",
     "top_categories",
 ]
 

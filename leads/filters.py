@@ -79,22 +79,30 @@ class LeadPoolFilter(django_filters.FilterSet):
         choices=FOLLOWER_CHOICES, method="filter_followers", label="Follower count"
     )
     followers_min = IntegerFilter(
-        field_name="creator_follower_count", lookup_expr="gte", min_value=0,
-        max_value=MAX_FOLLOWERS, label="Min followers",
+        field_name="creator_follower_count",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_FOLLOWERS,
+        label="Min followers",
     )
     followers_max = IntegerFilter(
-        field_name="creator_follower_count", lookup_expr="lte", min_value=0,
-        max_value=MAX_FOLLOWERS, label="Max followers",
+        field_name="creator_follower_count",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=MAX_FOLLOWERS,
+        label="Max followers",
     )
     source = django_filters.ChoiceFilter(choices=LeadSource.choices, label="Lead source")
     status = django_filters.MultipleChoiceFilter(choices=LeadStatus.choices, label="Status")
     search = django_filters.CharFilter(
         method="filter_search", max_length=64, label="Search name or handle"
     )
-    requested_after = django_filters.DateFilter(method="filter_requested_after",
-                                                label="Requested from")
-    requested_before = django_filters.DateFilter(method="filter_requested_before",
-                                                 label="Requested until")
+    requested_after = django_filters.DateFilter(
+        method="filter_requested_after", label="Requested from"
+    )
+    requested_before = django_filters.DateFilter(
+        method="filter_requested_before", label="Requested until"
+    )
     ordering = django_filters.ChoiceFilter(
         choices=ORDERING_CHOICES, method="filter_ordering", label="Sort by", empty_label=None
     )

@@ -200,6 +200,18 @@ class CollaborationRequest(models.Model):
     def is_authorized(self, now=None) -> bool:
         return self.authorization_expires_at > (now or timezone.now())
 
+    def status_for_creator(self, now=None) -> str:
+        """What the creator sees: the partner's pipeline status, and whether data is shared."""
+        if self.lead.removed_at is not None or (not self.is_open and self.closed_at):
+            status = "Closed"
+        else:
+            status = self.lead.get_status_display()
+            if status == "New":
+                status = "Submitted"
+        if not self.is_authorized(now):
+            return f"{status} · authorization expired"
+        return status
+
 
 class NotificationKind(models.TextChoices):
     NEW_REQUEST = "new_request", "New collaboration request"

@@ -53,8 +53,14 @@ def pool(request):
 
 def _row(request, lead, error=""):
     return render(
-        request, "leads/_row.html", {"lead": lead, "now": timezone.now(), "row_error": error,
-                                     "status_choices": LeadStatus.choices},
+        request,
+        "leads/_row.html",
+        {
+            "lead": lead,
+            "now": timezone.now(),
+            "row_error": error,
+            "status_choices": LeadStatus.choices,
+        },
     )
 
 
@@ -62,8 +68,7 @@ def _row(request, lead, error=""):
 @require_POST
 def lead_status(request, lead_id):
     """Inline status change from the pool's table."""
-    lead = get_object_or_404(selectors.lead_pool(partner=seller_partner(request.user)),
-                             pk=lead_id)
+    lead = get_object_or_404(selectors.lead_pool(partner=seller_partner(request.user)), pk=lead_id)
     error = ""
     try:
         lead = services.lead_set_status(
@@ -81,8 +86,7 @@ def lead_status(request, lead_id):
 @require_POST
 def lead_remove(request, lead_id):
     """Remove from leads (soft); the partner is notified."""
-    lead = get_object_or_404(selectors.lead_pool(partner=seller_partner(request.user)),
-                             pk=lead_id)
+    lead = get_object_or_404(selectors.lead_pool(partner=seller_partner(request.user)), pk=lead_id)
     services.lead_remove(lead=lead, user=request.user)
     if not request.htmx:
         return redirect("leads:pool")

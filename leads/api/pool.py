@@ -28,7 +28,9 @@ class CSVRenderer(renderers.BaseRenderer):
 
 
 class LeadViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """The seller's own partner's Leads Pool; another partner's lead answers 404."""

@@ -6,7 +6,7 @@ register = template.Library()
 
 @register.filter
 def authorization_countdown(lead, now=None) -> str:
-    """"expires in 2 days 4 h", "expired", or "—" when the lead never had licensed data."""
+    """ "expires in 2 days 4 h", "expired", or "—" when the lead never had licensed data."""
     if lead.authorization_expires_at is None:
         return "—"
     left = lead.authorization_expires_at - (now or timezone.now())

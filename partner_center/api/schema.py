@@ -43,7 +43,7 @@ def add_error_responses(result, generator, request, public):
         "429": "Too many requests.",
     }
     for path in result.get("paths", {}).values():
-        for method, operation in path.items():
+        for operation in path.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             for code, description in descriptions.items():

@@ -23,7 +23,9 @@ def feed():
     creators = [CreatorFactory(handle=f"fault_{i}", tier=Tier.NON_TIERED) for i in range(3)]
     for creator, gmv in zip(creators, ["150.00", "1000.00", "300000.00"], strict=True):
         CreatorDailyStatsFactory(
-            creator=creator, date=dt.date(2026, 11, 15), live_gmv_usd=Decimal(gmv),
+            creator=creator,
+            date=dt.date(2026, 11, 15),
+            live_gmv_usd=Decimal(gmv),
             followers=12_345,
         )
         LeadFactory(creator=creator)
@@ -55,7 +57,9 @@ def test_a_tier_refresh_crashing_inside_its_transaction_changes_nothing(feed):
 
     assert run.status == JobRun.Status.SUCCEEDED and run.rows_changed == 3
     assert [c.tier for c in Creator.objects.order_by("id")] == [
-        Tier.BRONZE, Tier.SILVER, Tier.DIAMOND,
+        Tier.BRONZE,
+        Tier.SILVER,
+        Tier.DIAMOND,
     ]
     assert TierHistory.objects.count() == 3
     assert sorted(feed[0].leads.values_list("creator_tier", flat=True)) == [Tier.BRONZE]

@@ -27,9 +27,7 @@ class Command(BaseCommand):
             rows = stats_csv_parse(text)
         except ValidationError as exc:
             messages = [m for ms in exc.message_dict.values() for m in ms]
-            raise CommandError(
-                "Nothing imported; fix these rows:\n" + "\n".join(messages)
-            ) from exc
+            raise CommandError("Nothing imported; fix these rows:\n" + "\n".join(messages)) from exc
         result = creator_stats_import(rows=rows)
         self.stdout.write(
             f"Imported {result.rows} rows: {result.rows_created} new, "

@@ -32,20 +32,55 @@ from leads.services import (
 
 PASSWORD = "demo"
 PARTNERS = [
-    ("Alpha LIVE Agency", "alpha", PartnerType.L2L, "Beauty,Skincare,Fashion",
-     "U.S. local LIVE agency: show planning, hosts coaching and sample logistics."),
-    ("Bravo Creators Co.", "bravo", PartnerType.CB, "Home,Kitchen,Gadgets",
-     "Cross-border partner bringing factory-direct home goods to U.S. LIVE creators."),
-    ("Cobalt Commerce", "cobalt", PartnerType.L2L, "Fitness,Wellness",
-     "Fitness and wellness brands looking for LIVE hosts with engaged audiences."),
-    ("Delta Stream Partners", "delta", PartnerType.CB, "Electronics,Gadgets",
-     "Consumer electronics from leading cross-border sellers; weekly LIVE slots."),
-    ("Echo Live Studio", "echo", PartnerType.L2L, "Fashion,Accessories",
-     "Studio space in LA and NYC, stylists and a fashion brand roster."),
-    ("Fable Brands Group", "fable", PartnerType.L2L, "Food,Beverages,Home",
-     "Snack and beverage brands for LIVE tastings and bundles."),
-    ("Gemline Global", "gemline", PartnerType.CB, "Jewelry,Accessories",
-     "Jewelry and accessories with creator-exclusive LIVE pricing."),
+    (
+        "Alpha LIVE Agency",
+        "alpha",
+        PartnerType.L2L,
+        "Beauty,Skincare,Fashion",
+        "U.S. local LIVE agency: show planning, hosts coaching and sample logistics.",
+    ),
+    (
+        "Bravo Creators Co.",
+        "bravo",
+        PartnerType.CB,
+        "Home,Kitchen,Gadgets",
+        "Cross-border partner bringing factory-direct home goods to U.S. LIVE creators.",
+    ),
+    (
+        "Cobalt Commerce",
+        "cobalt",
+        PartnerType.L2L,
+        "Fitness,Wellness",
+        "Fitness and wellness brands looking for LIVE hosts with engaged audiences.",
+    ),
+    (
+        "Delta Stream Partners",
+        "delta",
+        PartnerType.CB,
+        "Electronics,Gadgets",
+        "Consumer electronics from leading cross-border sellers; weekly LIVE slots.",
+    ),
+    (
+        "Echo Live Studio",
+        "echo",
+        PartnerType.L2L,
+        "Fashion,Accessories",
+        "Studio space in LA and NYC, stylists and a fashion brand roster.",
+    ),
+    (
+        "Fable Brands Group",
+        "fable",
+        PartnerType.L2L,
+        "Food,Beverages,Home",
+        "Snack and beverage brands for LIVE tastings and bundles.",
+    ),
+    (
+        "Gemline Global",
+        "gemline",
+        PartnerType.CB,
+        "Jewelry,Accessories",
+        "Jewelry and accessories with creator-exclusive LIVE pricing.",
+    ),
 ]
 NAMED = {
     # handle: (target 30-day LIVE GMV, followers)
@@ -54,14 +89,64 @@ NAMED = {
     "creator_bronze": (Decimal("420.00"), 7_800),
     "creator_none": (Decimal("0"), 950),
 }
-FIRST = ["Ava", "Mia", "Leo", "Kai", "Zoe", "Eli", "Ivy", "Max", "Noa", "Sky", "Jay", "Lux",
-         "Rae", "Gia", "Ace", "Uma", "Rio", "Tia", "Dex", "Ora"]
-LAST = ["Glow", "Deals", "Live", "Home", "Style", "Fit", "Eats", "Tech", "Beauty", "Finds",
-        "Shop", "Vibes", "Studio", "Picks", "Daily"]
-CATEGORIES = ["Beauty", "Fashion", "Home", "Kitchen", "Fitness", "Electronics", "Food",
-              "Jewelry", "Toys", "Pets"]
-FOLLOWER_RANGES = [(100, 10_000), (10_000, 100_000), (100_000, 1_000_000),
-                   (1_000_000, 10_000_000), (10_000_000, 40_000_000)]
+FIRST = [
+    "Ava",
+    "Mia",
+    "Leo",
+    "Kai",
+    "Zoe",
+    "Eli",
+    "Ivy",
+    "Max",
+    "Noa",
+    "Sky",
+    "Jay",
+    "Lux",
+    "Rae",
+    "Gia",
+    "Ace",
+    "Uma",
+    "Rio",
+    "Tia",
+    "Dex",
+    "Ora",
+]
+LAST = [
+    "Glow",
+    "Deals",
+    "Live",
+    "Home",
+    "Style",
+    "Fit",
+    "Eats",
+    "Tech",
+    "Beauty",
+    "Finds",
+    "Shop",
+    "Vibes",
+    "Studio",
+    "Picks",
+    "Daily",
+]
+CATEGORIES = [
+    "Beauty",
+    "Fashion",
+    "Home",
+    "Kitchen",
+    "Fitness",
+    "Electronics",
+    "Food",
+    "Jewelry",
+    "Toys",
+    "Pets",
+]
+FOLLOWER_RANGES = [
+    (100, 10_000),
+    (10_000, 100_000),
+    (100_000, 1_000_000),
+    (1_000_000, 10_000_000),
+    (10_000_000, 40_000_000),
+]
 
 
 def refresh_date(today: dt.date) -> dt.date:
@@ -115,9 +200,7 @@ class Command(BaseCommand):
     def wipe(self):
         Partner.objects.filter(slug__in=[p[1] for p in PARTNERS]).delete()
         Creator.objects.all().delete()
-        User.objects.filter(
-            username__in=["admin", "seller_a", "seller_b", *NAMED.keys()]
-        ).delete()
+        User.objects.filter(username__in=["admin", "seller_a", "seller_b", *NAMED.keys()]).delete()
 
     def user(self, username: str, **extra) -> User:
         user = User(username=username, email=f"{username}@example.com", **extra)
@@ -179,8 +262,11 @@ class Command(BaseCommand):
                 shares = [rng.randint(1, 100) for _ in live_days]
                 allotted = 0
                 for n, (offset, share) in enumerate(zip(live_days, shares, strict=True)):
-                    part = (cents - allotted if n == len(live_days) - 1
-                            else cents * share // sum(shares))
+                    part = (
+                        cents - allotted
+                        if n == len(live_days) - 1
+                        else cents * share // sum(shares)
+                    )
                     allotted += part
                     days[window_start + dt.timedelta(days=offset)] = Decimal(part) / 100
             # Recent days carry the follower figures the daily refresh copies.
@@ -226,7 +312,8 @@ class Command(BaseCommand):
             for creator in creators:
                 if creator.tier >= Tier.SILVER and rng.random() < 0.6:
                     result = collaboration_request_submit(
-                        creator=creator, partner=partner,
+                        creator=creator,
+                        partner=partner,
                         message="Hi! I'd love to host LIVE sessions for your brands.",
                     )
                     lead = result.request.lead
