@@ -8,5 +8,8 @@ app_name = "im_creator"
 
 urlpatterns = [
     path("", views.creator_inbox, name="inbox"),
+    path("<int:thread_id>/", views.creator_inbox, name="thread"),
+    path("<int:thread_id>/send/", views.creator_send, name="send"),
+    path("<int:thread_id>/poll/", views.creator_poll, name="poll"),
     path("start/<int:partner_id>/", views.creator_thread_start, name="start"),
 ]

@@ -6,4 +6,10 @@ app_name = "im"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("<int:thread_id>/", views.inbox, name="thread"),
+    path("<int:thread_id>/send/", views.seller_send, name="send"),
+    path("<int:thread_id>/poll/", views.seller_poll, name="poll"),
+    path("<int:thread_id>/lead/", views.lead_toggle, {"action": "add"}, name="lead_add"),
+    path("<int:thread_id>/lead/remove/", views.lead_toggle, {"action": "remove"},
+         name="lead_remove"),
 ]

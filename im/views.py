@@ -1,23 +1,228 @@
-from django.shortcuts import render
+"""TTSPC IM pages for sellers (/seller/im/) and creators (/ec/messages/).
 
-from partner_center.roles import creator_required, seller_required
+New messages arrive by htmx polling every 3 seconds rather than server-sent events: it is
+simple, works behind any proxy, and holds no long-lived connection on gunicorn's sync workers.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from creators.models import Creator, JobRun, Partner
+from creators.selectors import job_run_latest
+from leads import selectors as lead_selectors
+from leads.services import lead_add, lead_remove
+from partner_center.roles import creator_of, creator_required, seller_partner, seller_required
+
+from . import selectors, services
+from .models import MESSAGE_MAX_LENGTH, Side, Thread
+
+
+def _seller_thread(request, thread_id) -> Thread:
+    partner = seller_partner(request.user)
+    return get_object_or_404(
+        Thread.objects.select_related("creator", "partner"), pk=thread_id, partner=partner
+    )
+
+
+def _creator_thread(request, thread_id) -> Thread:
+    creator = creator_of(request.user)
+    return get_object_or_404(
+        Thread.objects.select_related("creator", "partner"), pk=thread_id, creator=creator
+    )
+
+
+def _panel_context(request, thread):
+    partner = thread.partner
+    lead = lead_selectors.lead_for_creator(partner=partner, creator=thread.creator)
+    return {
+        "thread": thread,
+        "lead": lead,
+        "in_pool": lead is not None and lead.removed_at is None,
+        "requests": lead_selectors.collaboration_request_list(creator=thread.creator)
+        .filter(partner=partner)[:10],
+        "now": timezone.now(),
+    }
+
+
+def _conversation_context(request, thread, side, body="", error=""):
+    messages_shown, has_older = selectors.message_recent(thread=thread)
+    return {
+        "thread": thread,
+        "side": side,
+        "messages_shown": messages_shown,
+        "has_older": has_older,
+        "last_id": messages_shown[-1].pk if messages_shown else 0,
+        "body": body,
+        "error": error,
+        "max_length": MESSAGE_MAX_LENGTH,
+    }
 
 
 @seller_required
-def inbox(request):
-    return render(request, "im/inbox.html", {})
+def inbox(request, thread_id=None):
+    """The seller's thread list (All / Leads, search) and the open conversation."""
+    partner = seller_partner(request.user)
+    handle = request.GET.get("creator", "").strip().lstrip("@")
+    if handle and thread_id is None:
+        creator = get_object_or_404(Creator, handle=handle)
+        thread, _ = services.thread_open(partner=partner, creator=creator)
+        return redirect("im:thread", thread_id=thread.pk)
+    show = "leads" if request.GET.get("filter") == "leads" else "all"
+    query = request.GET.get("q", "")[:64]
+    threads = selectors.thread_list_for_partner(
+        partner=partner, is_lead=True if show == "leads" else None, search=query
+    )[:100]
+    context = {"nav": "im", "threads": threads, "show": show, "q": query, "current": None}
+    if thread_id is not None:
+        thread = _seller_thread(request, thread_id)
+        services.thread_mark_read(thread=thread, side=Side.SELLER)
+        context.update(_conversation_context(request, thread, Side.SELLER))
+        context.update(_panel_context(request, thread))
+        context["current"] = thread.pk
+        context["tiers_run"] = job_run_latest(job=JobRun.Job.REFRESH_TIERS)
+    return render(request, "im/inbox.html", context)
+
+
+def _send(request, thread, side, template):
+    body = request.POST.get("body", "")
+    try:
+        message = services.message_send(
+            thread=thread, sender=request.user, side=side, body=body
+        )
+    except ValidationError as exc:
+        context = _conversation_context(
+            request, thread, side, body=body, error=" ".join(exc.message_dict["body"])
+        )
+        if request.htmx:
+            return render(request, "im/_send_form.html", context, status=400)
+        return render(request, template, {**_page_context(request, thread, side), **context},
+                      status=400)
+    if request.htmx:
+        after = int(request.POST.get("after") or 0)
+        new = selectors.message_after(thread=thread, after_id=after)
+        return render(
+            request, "im/_sent.html",
+            {"thread": thread, "side": side, "messages_shown": new,
+             "last_id": new[-1].pk if new else message.pk, "max_length": MESSAGE_MAX_LENGTH},
+        )
+    name = "im:thread" if side == Side.SELLER else "im_creator:thread"
+    return redirect(name, thread_id=thread.pk)
+
+
+def _page_context(request, thread, side):
+    if side == Side.SELLER:
+        partner = seller_partner(request.user)
+        return {
+            "nav": "im", "show": "all", "q": "", "current": thread.pk,
+            "threads": selectors.thread_list_for_partner(partner=partner)[:100],
+            **_panel_context(request, thread),
+        }
+    return {
+        "nav": "im", "current": thread.pk,
+        "threads": selectors.thread_list_for_creator(creator=thread.creator)[:100],
+    }
+
+
+@seller_required
+@require_POST
+def seller_send(request, thread_id):
+    return _send(request, _seller_thread(request, thread_id), Side.SELLER, "im/inbox.html")
+
+
+def _poll(request, thread, side):
+    try:
+        after = int(request.GET.get("after", "0"))
+    except ValueError:
+        after = 0
+    new = selectors.message_after(thread=thread, after_id=after)
+    if not new:
+        return HttpResponse(status=204)
+    services.thread_mark_read(thread=thread, side=side)
+    return render(
+        request, "im/_poll.html",
+        {"thread": thread, "side": side, "messages_shown": new, "last_id": new[-1].pk},
+    )
+
+
+@seller_required
+def seller_poll(request, thread_id):
+    return _poll(request, _seller_thread(request, thread_id), Side.SELLER)
+
+
+@seller_required
+@require_POST
+def lead_toggle(request, thread_id, action):
+    """"Add to leads" / "Remove from leads" from the creator profile panel."""
+    thread = _seller_thread(request, thread_id)
+    if action == "add":
+        lead_add(partner=thread.partner, creator=thread.creator, user=request.user)
+    else:
+        lead = lead_selectors.lead_for_creator(partner=thread.partner, creator=thread.creator)
+        if lead is not None:
+            lead_remove(lead=lead, user=request.user)
+    if request.htmx:
+        return render(request, "im/_profile_panel.html", _panel_context(request, thread))
+    return redirect("im:thread", thread_id=thread.pk)
 
 
 @seller_required
 def notification_list(request):
-    return render(request, "base.html", {})
+    """The partner's notifications; opening the page marks the shown ones read."""
+    partner = seller_partner(request.user)
+    notifications = list(
+        lead_selectors.notification_list(partner=partner, user=request.user)
+        .select_related("lead__creator")[:100]
+    )
+    response = render(
+        request, "im/notifications.html", {"nav": "notifications", "notifications": notifications}
+    )
+    unread = [n.pk for n in notifications if n.read_at is None]
+    if unread:
+        from leads.services import notifications_mark_read
+
+        notifications_mark_read(partner=partner, ids=unread)
+    return response
 
 
 @creator_required
-def creator_inbox(request):
-    return render(request, "base.html", {})
+def creator_inbox(request, thread_id=None):
+    creator = creator_of(request.user)
+    context = {
+        "nav": "im",
+        "threads": selectors.thread_list_for_creator(creator=creator)[:100],
+        "current": None,
+    }
+    if thread_id is not None:
+        thread = _creator_thread(request, thread_id)
+        services.thread_mark_read(thread=thread, side=Side.CREATOR)
+        context.update(_conversation_context(request, thread, Side.CREATOR))
+        context["current"] = thread.pk
+    return render(request, "im/creator_inbox.html", context)
+
+
+@creator_required
+@require_POST
+def creator_send(request, thread_id):
+    return _send(request, _creator_thread(request, thread_id), Side.CREATOR,
+                 "im/creator_inbox.html")
+
+
+@creator_required
+def creator_poll(request, thread_id):
+    return _poll(request, _creator_thread(request, thread_id), Side.CREATOR)
 
 
 @creator_required
 def creator_thread_start(request, partner_id):
-    return render(request, "base.html", {})
+    """Chat with a partner in IM: opens the thread or reuses it (any tier may chat)."""
+    partner = get_object_or_404(Partner, pk=partner_id, is_listed=True)
+    if request.method != "POST":
+        existing = Thread.objects.filter(partner=partner, creator=creator_of(request.user)).first()
+        if existing is None:
+            raise Http404
+        return redirect("im_creator:thread", thread_id=existing.pk)
+    thread, _ = services.thread_open(partner=partner, creator=creator_of(request.user))
+    return redirect("im_creator:thread", thread_id=thread.pk)

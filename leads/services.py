@@ -321,3 +321,11 @@ def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
                 is_open=True, authorization_expires_at__lte=now
             ).update(is_open=False, expired_at=now)
     return run
+
+
+def notifications_mark_read(*, partner: Partner, ids: list[int] | None = None) -> int:
+    """Mark a partner's notifications read (these ids, or all); returns how many changed."""
+    unread = Notification.objects.filter(partner=partner, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,74 @@
+"""Reads for TTSPC IM; a seller's threads always start from their partner."""
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from leads.models import Lead
+
+from .models import Message, Side, Thread
+
+
+def _unread(side_reading: str):
+    """Messages from the other side newer than this side's last read."""
+    other = Side.CREATOR if side_reading == Side.SELLER else Side.SELLER
+    read_field = "seller_last_read_at" if side_reading == Side.SELLER else "creator_last_read_at"
+    unread = (
+        Message.objects.filter(thread=OuterRef("pk"), side=other)
+        .filter(Q(created_at__gt=OuterRef(read_field)) | Q(**{f"thread__{read_field}": None}))
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))
+
+
+def _is_lead():
+    return Exists(
+        Lead.objects.in_pool().filter(partner=OuterRef("partner"), creator=OuterRef("creator"))
+    )
+
+
+def thread_list_for_partner(*, partner, is_lead: bool | None = None, search: str = ""):
+    """A partner's threads, newest activity first, with unread count and lead flag."""
+    threads = (
+        Thread.objects.filter(partner=partner)
+        .select_related("creator", "partner")
+        .annotate(unread_count=_unread(Side.SELLER), is_lead=_is_lead())
+        .order_by("-last_message_at", "-id")
+    )
+    if is_lead is not None:
+        threads = threads.filter(is_lead=is_lead)
+    term = search.strip().lstrip("@")
+    if term:
+        threads = threads.filter(
+            Q(creator__handle__icontains=term) | Q(creator__display_name__icontains=term)
+        )
+    return threads
+
+
+def thread_list_for_creator(*, creator):
+    """A creator's own threads with unread counts."""
+    return (
+        Thread.objects.filter(creator=creator)
+        .select_related("creator", "partner")
+        .annotate(unread_count=_unread(Side.CREATOR), is_lead=_is_lead())
+        .order_by("-last_message_at", "-id")
+    )
+
+
+def message_recent(*, thread, limit: int = 100) -> tuple[list[Message], bool]:
+    """The newest `limit` messages, oldest first, and whether older ones exist."""
+    newest = list(
+        Message.objects.filter(thread=thread).select_related("sender")
+        .order_by("-created_at", "-id")[: limit + 1]
+    )
+    return list(reversed(newest[:limit])), len(newest) > limit
+
+
+def message_after(*, thread, after_id: int, limit: int = 200) -> list[Message]:
+    """Messages newer than `after_id` (what a polling conversation has not shown yet)."""
+    return list(
+        Message.objects.filter(thread=thread, id__gt=after_id)
+        .select_related("sender").order_by("id")[:limit]
+    )
