@@ -1,5 +1,14 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter(trailing_slash=True)
+from . import api
 
-urlpatterns = router.urls
+router = SimpleRouter(trailing_slash=True)
+router.register("im/threads", api.ThreadViewSet, basename="thread")
+router.register("notifications", api.NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    # The contract's URL has no trailing slash.
+    path("im/threads/<int:pk>/lead", api.ThreadLeadView.as_view(), name="thread-lead"),
+    *router.urls,
+]

@@ -60,7 +60,8 @@ def thread_list_for_creator(*, creator):
 def message_recent(*, thread, limit: int = 100) -> tuple[list[Message], bool]:
     """The newest `limit` messages, oldest first, and whether older ones exist."""
     newest = list(
-        Message.objects.filter(thread=thread).select_related("sender")
+        Message.objects.filter(thread=thread)
+        .select_related("sender")
         .order_by("-created_at", "-id")[: limit + 1]
     )
     return list(reversed(newest[:limit])), len(newest) > limit
@@ -70,5 +71,6 @@ def message_after(*, thread, after_id: int, limit: int = 200) -> list[Message]:
     """Messages newer than `after_id` (what a polling conversation has not shown yet)."""
     return list(
         Message.objects.filter(thread=thread, id__gt=after_id)
-        .select_related("sender").order_by("id")[:limit]
+        .select_related("sender")
+        .order_by("id")[:limit]
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:thread_id>/send/", views.seller_send, name="send"),
     path("<int:thread_id>/poll/", views.seller_poll, name="poll"),
     path("<int:thread_id>/lead/", views.lead_toggle, {"action": "add"}, name="lead_add"),
-    path("<int:thread_id>/lead/remove/", views.lead_toggle, {"action": "remove"},
-         name="lead_remove"),
+    path(
+        "<int:thread_id>/lead/remove/", views.lead_toggle, {"action": "remove"}, name="lead_remove"
+    ),
 ]

@@ -41,8 +41,9 @@ def _panel_context(request, thread):
         "thread": thread,
         "lead": lead,
         "in_pool": lead is not None and lead.removed_at is None,
-        "requests": lead_selectors.collaboration_request_list(creator=thread.creator)
-        .filter(partner=partner)[:10],
+        "requests": lead_selectors.collaboration_request_list(creator=thread.creator).filter(
+            partner=partner
+        )[:10],
         "now": timezone.now(),
     }
 
@@ -89,24 +90,29 @@ def inbox(request, thread_id=None):
 def _send(request, thread, side, template):
     body = request.POST.get("body", "")
     try:
-        message = services.message_send(
-            thread=thread, sender=request.user, side=side, body=body
-        )
+        message = services.message_send(thread=thread, sender=request.user, side=side, body=body)
     except ValidationError as exc:
         context = _conversation_context(
             request, thread, side, body=body, error=" ".join(exc.message_dict["body"])
         )
         if request.htmx:
             return render(request, "im/_send_form.html", context, status=400)
-        return render(request, template, {**_page_context(request, thread, side), **context},
-                      status=400)
+        return render(
+            request, template, {**_page_context(request, thread, side), **context}, status=400
+        )
     if request.htmx:
         after = int(request.POST.get("after") or 0)
         new = selectors.message_after(thread=thread, after_id=after)
         return render(
-            request, "im/_sent.html",
-            {"thread": thread, "side": side, "messages_shown": new,
-             "last_id": new[-1].pk if new else message.pk, "max_length": MESSAGE_MAX_LENGTH},
+            request,
+            "im/_sent.html",
+            {
+                "thread": thread,
+                "side": side,
+                "messages_shown": new,
+                "last_id": new[-1].pk if new else message.pk,
+                "max_length": MESSAGE_MAX_LENGTH,
+            },
         )
     name = "im:thread" if side == Side.SELLER else "im_creator:thread"
     return redirect(name, thread_id=thread.pk)
@@ -116,12 +122,16 @@ def _page_context(request, thread, side):
     if side == Side.SELLER:
         partner = seller_partner(request.user)
         return {
-            "nav": "im", "show": "all", "q": "", "current": thread.pk,
+            "nav": "im",
+            "show": "all",
+            "q": "",
+            "current": thread.pk,
             "threads": selectors.thread_list_for_partner(partner=partner)[:100],
             **_panel_context(request, thread),
         }
     return {
-        "nav": "im", "current": thread.pk,
+        "nav": "im",
+        "current": thread.pk,
         "threads": selectors.thread_list_for_creator(creator=thread.creator)[:100],
     }
 
@@ -142,7 +152,8 @@ def _poll(request, thread, side):
         return HttpResponse(status=204)
     services.thread_mark_read(thread=thread, side=side)
     return render(
-        request, "im/_poll.html",
+        request,
+        "im/_poll.html",
         {"thread": thread, "side": side, "messages_shown": new, "last_id": new[-1].pk},
     )
 
@@ -155,7 +166,7 @@ def seller_poll(request, thread_id):
 @seller_required
 @require_POST
 def lead_toggle(request, thread_id, action):
-    """"Add to leads" / "Remove from leads" from the creator profile panel."""
+    """ "Add to leads" / "Remove from leads" from the creator profile panel."""
     thread = _seller_thread(request, thread_id)
     if action == "add":
         lead_add(partner=thread.partner, creator=thread.creator, user=request.user)
@@ -173,8 +184,9 @@ def notification_list(request):
     """The partner's notifications; opening the page marks the shown ones read."""
     partner = seller_partner(request.user)
     notifications = list(
-        lead_selectors.notification_list(partner=partner, user=request.user)
-        .select_related("lead__creator")[:100]
+        lead_selectors.notification_list(partner=partner, user=request.user).select_related(
+            "lead__creator"
+        )[:100]
     )
     response = render(
         request, "im/notifications.html", {"nav": "notifications", "notifications": notifications}
@@ -206,8 +218,9 @@ def creator_inbox(request, thread_id=None):
 @creator_required
 @require_POST
 def creator_send(request, thread_id):
-    return _send(request, _creator_thread(request, thread_id), Side.CREATOR,
-                 "im/creator_inbox.html")
+    return _send(
+        request, _creator_thread(request, thread_id), Side.CREATOR, "im/creator_inbox.html"
+    )
 
 
 @creator_required

@@ -25,10 +25,27 @@ def main() -> int:
         # runserver without the reloader: one process, static files from the app folders.
         "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         # One worker process: SQLite allows one writer at a time.
-        "worker": [python, "-m", "celery", "-A", "partner_center", "worker", "--pool=solo",
-                   "--loglevel=INFO"],
-        "beat": [python, "-m", "celery", "-A", "partner_center", "beat", "--loglevel=INFO",
-                 "-s", str(var / "celerybeat-schedule")],
+        "worker": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "partner_center",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+        ],
+        "beat": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "partner_center",
+            "beat",
+            "--loglevel=INFO",
+            "-s",
+            str(var / "celerybeat-schedule"),
+        ],
     }
     children = {
         name: subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)

@@ -1,0 +1,220 @@
+"""REST API for TTSPC IM and seller notifications."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from creators.models import Creator, Partner
+from leads import selectors as lead_selectors
+from leads.models import Notification
+from leads.services import lead_add, lead_remove, notifications_mark_read
+from partner_center.roles import (
+    IsSeller,
+    IsSellerOrCreator,
+    creator_of,
+    seller_partner,
+)
+
+from . import selectors, services
+from .models import Side, Thread
+from .serializers import (
+    LeadRemovedSerializer,
+    MessageCreateSerializer,
+    MessageSerializer,
+    NotificationSerializer,
+    ThreadLeadSerializer,
+    ThreadOpenSerializer,
+    ThreadSerializer,
+)
+
+
+def _truthy(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"true", "1", "yes"}:
+        return True
+    if lowered in {"false", "0", "no"}:
+        return False
+    raise ValidationError({name: [f"Use true or false, not {value[:20]!r}."]})
+
+
+def visible_threads(request, is_lead=None):
+    """The caller's threads: their partner's (seller) or their own (creator)."""
+    partner = seller_partner(request.user)
+    if partner is not None:
+        return selectors.thread_list_for_partner(partner=partner, is_lead=is_lead)
+    threads = selectors.thread_list_for_creator(creator=creator_of(request.user))
+    return threads if is_lead is None else threads.filter(is_lead=is_lead)
+
+
+def caller_side(request) -> str:
+    return Side.SELLER if seller_partner(request.user) is not None else Side.CREATOR
+
+
+class ThreadViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Threads between a partner and a creator; only those two sides can see one."""
+
+    permission_classes = [IsSellerOrCreator]
+    serializer_class = ThreadSerializer
+
+    def get_queryset(self):
+        is_lead = self.request.query_params.get("is_lead")
+        flag = None if is_lead in (None, "") else _truthy(is_lead, "is_lead")
+        return visible_threads(self.request, is_lead=flag)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "is_lead",
+                bool,
+                description="Only threads whose creator "
+                "is (true) or is not (false) in the partner's pool.",
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=ThreadOpenSerializer,
+        responses={201: ThreadSerializer, 200: ThreadSerializer},
+        description="Open a thread or return the existing one: a creator names a `partner` "
+        "(id), a seller names a `creator` (handle).",
+    )
+    def create(self, request):
+        body = ThreadOpenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        partner = seller_partner(request.user)
+        if partner is not None:
+            handle = (body.validated_data.get("creator") or "").lstrip("@")
+            if not handle:
+                raise ValidationError({"creator": ["Name the creator by handle."]})
+            creator = Creator.objects.filter(handle=handle).first()
+            if creator is None:
+                raise ValidationError({"creator": [f"No creator @{handle}."]})
+        else:
+            creator = creator_of(request.user)
+            partner_id = body.validated_data.get("partner")
+            if partner_id is None:
+                raise ValidationError({"partner": ["Name the partner by id."]})
+            partner = Partner.objects.filter(pk=partner_id, is_listed=True).first()
+            if partner is None:
+                raise ValidationError({"partner": [f"No partner {partner_id}."]})
+        thread, created = services.thread_open(partner=partner, creator=creator)
+        thread = visible_threads(request).get(pk=thread.pk)
+        return Response(
+            ThreadSerializer(thread).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def get_throttles(self):
+        if self.action == "messages" and self.request.method == "POST":
+            self.throttle_scope = "message"
+            return [ScopedRateThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(
+        methods=["GET"],
+        responses={200: MessageSerializer(many=True)},
+        description="Paginated newest page first: page 1 holds the newest 25 messages; "
+        "within a page messages run oldest to newest.",
+    )
+    @extend_schema(
+        methods=["POST"], request=MessageCreateSerializer, responses={201: MessageSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request, pk=None):
+        thread = self.get_object()
+        side = caller_side(request)
+        if request.method == "POST":
+            body = MessageCreateSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            message = services.message_send(
+                thread=thread, sender=request.user, side=side, body=body.validated_data["body"]
+            )
+            return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        services.thread_mark_read(thread=thread, side=side)
+        newest_first = thread.messages.order_by("-created_at", "-id")
+        page = self.paginate_queryset(newest_first)
+        return self.get_paginated_response(MessageSerializer(list(reversed(page)), many=True).data)
+
+
+class ThreadLeadView(APIView):
+    """PUT adds the thread's creator to the partner's leads; DELETE removes them (soft)."""
+
+    permission_classes = [IsSeller]
+
+    def _thread(self, request, pk) -> Thread:
+        return get_object_or_404(Thread, pk=pk, partner=seller_partner(request.user))
+
+    @extend_schema(request=None, responses={200: ThreadLeadSerializer, 201: ThreadLeadSerializer})
+    def put(self, request, pk):
+        thread = self._thread(request, pk)
+        existed = lead_selectors.lead_for_creator(partner=thread.partner, creator=thread.creator)
+        lead, _ = lead_add(partner=thread.partner, creator=thread.creator, user=request.user)
+        body = {
+            "id": lead.pk,
+            "source": lead.source,
+            "status": lead.status,
+            "in_pool": lead.removed_at is None,
+        }
+        return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: LeadRemovedSerializer})
+    def delete(self, request, pk):
+        thread = self._thread(request, pk)
+        lead = lead_selectors.lead_for_creator(partner=thread.partner, creator=thread.creator)
+        removed = lead_remove(lead=lead, user=request.user) if lead else False
+        return Response({"removed": removed})
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many notifications were marked read.")
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The seller's partner's notifications, newest first."""
+
+    permission_classes = [IsSeller]
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        notifications = lead_selectors.notification_list(
+            partner=seller_partner(self.request.user), user=self.request.user
+        )
+        unread = self.request.query_params.get("unread")
+        if unread not in (None, ""):
+            notifications = notifications.filter(read_at__isnull=_truthy(unread, "unread"))
+        return notifications
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses={200: NotificationSerializer})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = get_object_or_404(self.get_queryset(), pk=pk)
+        notifications_mark_read(partner=notification.partner, ids=[notification.pk])
+        notification.refresh_from_db()
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: MarkedSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        marked = notifications_mark_read(partner=seller_partner(request.user))
+        return Response({"marked": marked})
