@@ -1,0 +1,130 @@
+"""The monthly tier refresh: boundaries, the 30-day window, idempotency and history."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from creators.models import JobRun, Tier, TierHistory, TierThreshold
+from tests.factories import CreatorDailyStatsFactory, CreatorFactory, LeadFactory
+
+pytestmark = pytest.mark.django_db
+DEC_2 = dt.date(2026, 12, 2)
+
+
+def gmv(creator, day, amount):
+    return CreatorDailyStatsFactory(
+        creator=creator, date=day, live_gmv_usd=Decimal(amount), followers=500
+    )
+
+
+def refresh(as_of=DEC_2):
+    call_command("refresh_tiers", "--as-of", as_of.isoformat())
+
+
+@pytest.mark.parametrize(
+    ("amounts", "tier"),
+    [
+        (["999.99"], Tier.BRONZE),
+        (["1000.00"], Tier.SILVER),
+        (["333.33", "333.33", "333.33"], Tier.BRONZE),  # $999.99 in three days
+        (["333.34", "333.33", "333.33"], Tier.SILVER),  # exactly $1,000.00
+        (["99.99"], Tier.NON_TIERED),
+        (["250000.00"], Tier.DIAMOND),
+    ],
+)
+def test_silver_starts_at_exactly_1000_dollars(amounts, tier):
+    creator = CreatorFactory()
+    for n, amount in enumerate(amounts):
+        gmv(creator, dt.date(2026, 11, 10 + n), amount)
+
+    refresh()
+
+    creator.refresh_from_db()
+    assert creator.tier == tier
+    assert creator.live_gmv_30d == sum(Decimal(a) for a in amounts)
+    assert creator.tier_as_of == DEC_2
+
+
+def test_the_window_is_d_minus_30_through_d_minus_1():
+    first_day, last_day = CreatorFactory(), CreatorFactory()
+    too_early, refresh_day = CreatorFactory(), CreatorFactory()
+    gmv(first_day, dt.date(2026, 11, 2), "1000.00")  # D-30: counted
+    gmv(last_day, dt.date(2026, 12, 1), "1000.00")  # D-1: counted
+    gmv(too_early, dt.date(2026, 11, 1), "1000.00")  # D-31: not counted
+    gmv(refresh_day, dt.date(2026, 12, 2), "1000.00")  # D itself: not counted
+
+    refresh()
+
+    tiers = {c.handle: c for c in [first_day, last_day, too_early, refresh_day]}
+    for c in tiers.values():
+        c.refresh_from_db()
+    assert [first_day.tier, last_day.tier] == [Tier.SILVER, Tier.SILVER]
+    assert [too_early.tier, refresh_day.tier] == [Tier.NON_TIERED, Tier.NON_TIERED]
+    assert too_early.live_gmv_30d == 0
+
+
+def test_a_rerun_changes_nothing_and_records_zero_rows():
+    creator = CreatorFactory()
+    gmv(creator, dt.date(2026, 11, 20), "6000.00")
+    refresh()
+    refresh()
+
+    runs = list(JobRun.objects.filter(job=JobRun.Job.REFRESH_TIERS).order_by("started_at"))
+    assert [r.rows_changed for r in runs] == [1, 0]
+    assert all(r.status == JobRun.Status.SUCCEEDED and r.finished_at for r in runs)
+    assert TierHistory.objects.count() == 1
+
+
+def test_tiers_hold_between_refreshes_and_history_is_kept():
+    creator = CreatorFactory()
+    gmv(creator, dt.date(2026, 11, 20), "1200.00")
+    refresh()
+    # GMV pours in after the refresh: the tier holds until the next one.
+    gmv(creator, dt.date(2026, 12, 5), "60000.00")
+    creator.refresh_from_db()
+    assert creator.tier == Tier.SILVER
+
+    refresh(dt.date(2027, 1, 2))
+
+    creator.refresh_from_db()
+    assert creator.tier == Tier.EMERALD
+    history = list(
+        TierHistory.objects.filter(creator=creator)
+        .order_by("as_of")
+        .values_list("as_of", "previous_tier", "tier")
+    )
+    assert history == [
+        (DEC_2, Tier.NON_TIERED, Tier.SILVER),
+        (dt.date(2027, 1, 2), Tier.SILVER, Tier.EMERALD),
+    ]
+
+
+def test_thresholds_edited_by_an_admin_take_effect():
+    creator = CreatorFactory()
+    gmv(creator, dt.date(2026, 11, 20), "4000.00")
+    TierThreshold.objects.filter(tier=Tier.GOLD).update(min_live_gmv_usd=Decimal("3500.00"))
+
+    refresh()
+
+    creator.refresh_from_db()
+    assert creator.tier == Tier.GOLD
+
+
+def test_the_refresh_copies_tiers_onto_leads():
+    creator = CreatorFactory()
+    lead = LeadFactory(creator=creator)
+    gmv(creator, dt.date(2026, 11, 20), "12000.00")
+
+    refresh()
+
+    lead.refresh_from_db()
+    assert lead.creator_tier == Tier.PLATINUM
+
+
+def test_a_bad_as_of_is_refused_naming_the_option():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--as-of"):
+        call_command("refresh_tiers", "--as-of", "2026-13-40")
