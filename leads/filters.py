@@ -48,6 +48,18 @@ DEFAULT_ORDERING = "-requested_at"
 MAX_FOLLOWERS = 10**12
 
 
+class FollowerPresetField(forms.MultipleChoiceField):
+    """`10m+` arrives as `10m ` when a client leaves the `+` unescaped in a query string."""
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        return [v.strip() + "+" if v.strip() == "10m" else v for v in values]
+
+
+class FollowerPresetFilter(django_filters.MultipleChoiceFilter):
+    field_class = FollowerPresetField
+
+
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -75,7 +87,7 @@ class LeadPoolFilter(django_filters.FilterSet):
     tier = django_filters.MultipleChoiceFilter(
         choices=TIER_CHOICES, method="filter_tier", label="Creator level"
     )
-    followers = django_filters.MultipleChoiceFilter(
+    followers = FollowerPresetFilter(
         choices=FOLLOWER_CHOICES, method="filter_followers", label="Follower count"
     )
     followers_min = IntegerFilter(
