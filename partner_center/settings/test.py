@@ -20,3 +20,8 @@ REST_FRAMEWORK = {
         "message": "1000/min",
     },
 }
+
+# Serve static files straight from the app folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
