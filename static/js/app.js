@@ -23,3 +23,12 @@ document.addEventListener("DOMContentLoaded", () => {
   const pane = document.querySelector("[data-scroll-bottom]");
   if (pane) pane.scrollTop = pane.scrollHeight;
 });
+document.addEventListener("htmx:configRequest", (event) => {
+  // Keep shareable filter URLs short: drop empty fields and the default sort.
+  if (!event.detail.elt.matches || !event.detail.elt.matches("form[data-filters]")) return;
+  const params = event.detail.parameters;
+  for (const key of Array.from(Object.keys(params))) {
+    const value = params[key];
+    if (value === "" || (key === "ordering" && value === "-requested_at")) delete params[key];
+  }
+});
