@@ -17,6 +17,7 @@ from .serializers import (
     CreatorProfileSerializer,
     MeSerializer,
     PartnerSerializer,
+    StatsBatchRequestSerializer,
     StatsBatchSerializer,
     StatsImportResultSerializer,
     TokenRequestSerializer,
@@ -25,14 +26,22 @@ from .serializers import (
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for an API token (send it as `Authorization: Token …`)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer},
+        auth=[],
+        description=(
+            "Answers `{token}` for an active user. Wrong credentials, or a deactivated user, "
+            "answer 400 naming `password` (a missing field is named itself)."
+        ),
+    )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -43,7 +52,13 @@ class TokenView(APIView):
 class MeView(APIView):
     """Who the caller is: role, and their partner (seller) or creator."""
 
-    @extend_schema(responses={200: MeSerializer})
+    @extend_schema(
+        responses={200: MeSerializer},
+        description=(
+            "`role` is seller, creator or admin; `partner` is set for a seller and `creator` "
+            "(handle and tier key, null when non-tiered) for a creator."
+        ),
+    )
     def get(self, request):
         user = request.user
         partner = roles.seller_partner(user)
@@ -54,9 +69,9 @@ class MeView(APIView):
                     "username": user.get_username(),
                     "role": roles.role_of(user),
                     "partner": {"id": partner.pk, "name": partner.name} if partner else None,
-                    "creator": {"handle": creator.handle, "tier": creator.tier}
-                    if creator
-                    else None,
+                    "creator": (
+                        {"handle": creator.handle, "tier": creator.tier} if creator else None
+                    ),
                 }
             ).data
         )
@@ -68,7 +83,7 @@ class CreatorViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Creator.objects.all()
     serializer_class = CreatorProfileSerializer
     lookup_field = "handle"
-    lookup_value_regex = r"[A-Za-z0-9_.]+"
+    lookup_value_regex = r"[^/]+"  # any text, so that a bad handle gets the JSON 404
 
 
 class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
@@ -94,7 +109,7 @@ class CreatorStatsView(APIView):
     permission_classes = [roles.IsStaffUser]
 
     @extend_schema(
-        request=StatsBatchSerializer,
+        request=StatsBatchRequestSerializer,
         responses={201: StatsImportResultSerializer},
         description=(
             "Rows are `{handle, date, live_gmv_usd, followers}` plus optional `live_sessions`, "

@@ -88,19 +88,33 @@ class TokenSerializer(serializers.Serializer):
 
 
 class StatsRowSerializer(serializers.Serializer):
-    handle = serializers.CharField()
-    date = serializers.DateField()
-    live_gmv_usd = serializers.DecimalField(max_digits=14, decimal_places=2)
-    followers = serializers.IntegerField(min_value=0)
+    """One day of one creator in the creator-stats feed (documents the request schema)."""
+
+    handle = serializers.RegexField(r"^@?[A-Za-z0-9_.]{2,64}$")
+    date = serializers.DateField(help_text="The feed day, YYYY-MM-DD.")
+    live_gmv_usd = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, help_text="That day's LIVE GMV in USD."
+    )
+    followers = serializers.IntegerField(min_value=0, help_text="Followers at the end of the day.")
     live_sessions = serializers.IntegerField(min_value=0, required=False)
     average_viewers = serializers.IntegerField(min_value=0, required=False)
     top_category = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
 
-class StatsBatchSerializer(serializers.Serializer):
-    """The bulk feed: rows are checked together and applied all or nothing."""
+MAX_STATS_ROWS = 10_000
 
-    rows = serializers.ListField(child=serializers.DictField(), max_length=10_000, min_length=1)
+
+class StatsBatchSerializer(serializers.Serializer):
+    """The bulk feed: only the list is checked here; `stats_rows_parse` checks each row so
+    that every error names its row as `line N`."""
+
+    rows = serializers.ListField(max_length=MAX_STATS_ROWS)
+
+
+class StatsBatchRequestSerializer(serializers.Serializer):
+    """The request body as documented: up to 10,000 rows, applied all or nothing."""
+
+    rows = StatsRowSerializer(many=True, max_length=MAX_STATS_ROWS)
 
 
 class StatsImportResultSerializer(serializers.Serializer):

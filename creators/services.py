@@ -166,9 +166,7 @@ def tiers_refresh(*, as_of: dt.date | None = None) -> JobRun:
                         INSERT INTO {t["history"]}
                             (creator_id, as_of, previous_tier, tier, live_gmv_30d, recorded_at)
                         SELECT n.creator_id, %s, n.old_tier, n.tier, n.gmv, %s FROM n
-                        JOIN {t["creator"]} c ON c.id = n.creator_id
                         WHERE n.old_tier <> n.tier
-                          AND (c.tier_as_of IS NULL OR c.tier_as_of <> %s)
                     )
                     UPDATE {t["creator"]} c
                     SET tier = n.tier, live_gmv_30d = n.gmv, tier_as_of = %s,
@@ -178,7 +176,7 @@ def tiers_refresh(*, as_of: dt.date | None = None) -> JobRun:
                     [
                         *case_params,
                         *map(db_value, [start, end]),
-                        *map(db_value, [as_of, now, as_of, as_of, now, as_of]),
+                        *map(db_value, [as_of, now, as_of, now, as_of]),
                     ],
                 )
                 run.rows_changed = cursor.rowcount
@@ -193,10 +191,9 @@ def tiers_refresh(*, as_of: dt.date | None = None) -> JobRun:
                     INSERT INTO {t["history"]}
                         (creator_id, as_of, previous_tier, tier, live_gmv_30d, recorded_at)
                     SELECT n.creator_id, %s, n.old_tier, n.tier, n.gmv, %s
-                    FROM temp_new_tiers n JOIN {t["creator"]} c ON c.id = n.creator_id
-                    WHERE n.old_tier <> n.tier AND (c.tier_as_of IS NULL OR c.tier_as_of <> %s)
+                    FROM temp_new_tiers n WHERE n.old_tier <> n.tier
                     """,
-                    [db_value(as_of), now, db_value(as_of)],
+                    [db_value(as_of), now],
                 )
                 cursor.execute(
                     f"""
@@ -294,49 +291,65 @@ def _parse_int(value: str, name: str, errors: list[str], line: int, required: bo
     return number
 
 
-def stats_rows_parse(records: Iterable[dict], *, first_line: int = 2) -> list[StatsRow]:
-    """Validate feed records; raise ValidationError listing every bad row by line number."""
+def _cell(record: dict, name: str) -> str:
+    """One cell as text; a missing cell or JSON null is empty, but 0 stays "0"."""
+    value = record.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def stats_rows_parse(
+    records: Iterable[dict | None],
+    *,
+    first_line: int = 2,
+    line_numbers: list[int] | None = None,
+) -> list[StatsRow]:
+    """Validate feed records; raise ValidationError listing every bad row by line number.
+
+    Rows are numbered from `first_line` on, unless `line_numbers` gives each row's line.
+    """
     rows: list[StatsRow] = []
     errors: list[str] = []
     seen: dict[tuple[str, dt.date], int] = {}
-    for line, record in enumerate(records, start=first_line):
+    for index, record in enumerate(records):
+        line = line_numbers[index] if line_numbers is not None else first_line + index
         if not isinstance(record, dict):
             errors.append(f"line {line}: expected an object with {', '.join(STATS_HEADER)}")
             continue
         row_errors: list[str] = []
-        handle = str(record.get("handle") or "").strip().lstrip("@")
+        handle = _cell(record, "handle").lstrip("@")
         if not HANDLE_RE.match(handle):
             row_errors.append(
                 f"line {line}: handle must be 2-64 letters, digits, '_' or '.', not {handle[:30]!r}"
             )
-        raw_date = str(record.get("date") or "").strip()
+        raw_date = _cell(record, "date")
         try:
             date = dt.date.fromisoformat(raw_date)
+            if len(raw_date) != 10:  # fromisoformat also takes 20261120 and 2026-W47-5
+                raise ValueError
         except ValueError:
             row_errors.append(f"line {line}: date must be YYYY-MM-DD, not {raw_date[:30]!r}")
             date = None
-        raw_gmv = str(record.get("live_gmv_usd") if record.get("live_gmv_usd") is not None else "")
+        raw_gmv = _cell(record, "live_gmv_usd")
         try:
-            gmv = Decimal(raw_gmv.strip())
+            gmv = Decimal(raw_gmv)
             if not gmv.is_finite() or gmv < 0 or gmv > MAX_GMV:
                 raise InvalidOperation
             if gmv != gmv.quantize(Decimal("0.01")):
                 row_errors.append(f"line {line}: live_gmv_usd has more than 2 decimals")
+            gmv = gmv.quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
             row_errors.append(
                 f"line {line}: live_gmv_usd must be a non-negative amount, not {raw_gmv[:30]!r}"
             )
             gmv = Decimal("0")
-        followers = _parse_int(
-            str(record.get("followers", "") or ""), "followers", row_errors, line, True
-        )
+        followers = _parse_int(_cell(record, "followers"), "followers", row_errors, line, True)
         sessions = _parse_int(
-            str(record.get("live_sessions", "") or ""), "live_sessions", row_errors, line, False
+            _cell(record, "live_sessions"), "live_sessions", row_errors, line, False
         )
         viewers = _parse_int(
-            str(record.get("average_viewers", "") or ""), "average_viewers", row_errors, line, False
+            _cell(record, "average_viewers"), "average_viewers", row_errors, line, False
         )
-        category = str(record.get("top_category") or "").strip()
+        category = _cell(record, "top_category")
         if len(category) > 64:
             row_errors.append(f"line {line}: top_category is longer than 64 characters")
         if date is not None and handle and not row_errors:
@@ -356,7 +369,10 @@ def stats_rows_parse(records: Iterable[dict], *, first_line: int = 2) -> list[St
 def stats_csv_parse(text: str) -> list[StatsRow]:
     """Parse the feed's CSV (`handle,date,live_gmv_usd,followers` header)."""
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise ValidationError({"header": [f"line 1: not a CSV header ({exc})"]}) from exc
     missing = [name for name in STATS_HEADER if name not in header]
     if missing:
         raise ValidationError(
@@ -368,13 +384,35 @@ def stats_csv_parse(text: str) -> list[StatsRow]:
             }
         )
     reader.fieldnames = header
-    records = []
-    for record in reader:
+    records: list[dict] = []
+    lines: list[int] = []
+    errors: list[str] = []
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(f"line {reader.line_num}: not valid CSV ({exc})")
+            break
+        # The row's first line (a quoted cell may span lines; blank lines are skipped).
+        line = reader.line_num - sum(str(v).count("\n") for v in record.values() if v)
         if None in record:
-            records.append(None)  # more cells than the header: reported by the parser
+            errors.append(
+                f"line {line}: {len(header) + len(record[None])} cells, "
+                f"but the header has {len(header)}"
+            )
             continue
         records.append(record)
-    return stats_rows_parse(records)
+        lines.append(line)
+    try:
+        rows = stats_rows_parse(records, line_numbers=lines)
+    except ValidationError as exc:
+        errors.extend(exc.message_dict["rows"])
+        errors.sort(key=lambda message: int(message.split(":", 1)[0].removeprefix("line ")))
+    if errors:
+        raise ValidationError({"rows": errors})
+    return rows
 
 
 def creator_stats_import(*, rows: list[StatsRow]) -> StatsImportResult:

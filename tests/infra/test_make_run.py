@@ -22,7 +22,11 @@ def free_port() -> int:
 
 @pytest.fixture
 def demo_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="partner_center.settings.local")
     for step in (["migrate", "--noinput", "-v0"], ["seed_demo", "--creators", "200"]):
         subprocess.run(
