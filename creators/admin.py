@@ -1,5 +1,11 @@
+"""Django admin for partners, creators, the creator-stats feed, tiers and the scheduled jobs."""
+
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseModelFormSet
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
@@ -10,9 +16,12 @@ from .models import (
     JobRun,
     Partner,
     PartnerStaff,
+    Tier,
     TierHistory,
     TierThreshold,
 )
+
+MAX_ERROR_MESSAGES = 50  # an upload with thousands of bad rows still gets a readable page
 
 
 class PartnerStaffInline(admin.TabularInline):
@@ -25,7 +34,7 @@ class PartnerStaffInline(admin.TabularInline):
 class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "partner_type", "is_listed", "categories", "created_at"]
     list_filter = ["partner_type", "is_listed"]
-    search_fields = ["name", "slug", "categories"]
+    search_fields = ["name", "slug", "profile", "categories"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PartnerStaffInline]
 
@@ -48,8 +57,10 @@ class CreatorAdmin(admin.ModelAdmin):
         "tier_as_of",
         "follower_count",
         "followers_as_of",
+        "user",
     ]
     list_filter = ["tier"]
+    list_select_related = ["user"]
     search_fields = ["handle", "display_name"]
     raw_id_fields = ["user"]
     readonly_fields = [
@@ -86,50 +97,138 @@ class CreatorDailyStatsAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request):
-        """Upload a creator-stats CSV; a bad row rejects the whole file."""
+        """Upload a creator-stats CSV; a bad row rejects the whole file, listed by line."""
         if not self.has_add_permission(request):
-            raise PermissionError
-        errors = []
+            raise PermissionDenied
         if request.method == "POST":
-            upload = request.FILES.get("file")
-            if upload is None:
-                errors = ["file: choose a CSV file to upload."]
-            else:
-                try:
-                    rows = services.stats_csv_parse(upload.read().decode("utf-8-sig"))
-                    result = services.creator_stats_import(rows=rows)
-                except UnicodeDecodeError:
-                    errors = ["file: the CSV must be UTF-8 text."]
-                except ValidationError as exc:
-                    errors = [m for ms in exc.message_dict.values() for m in ms]
-                else:
-                    self.message_user(
-                        request,
-                        f"Imported {result.rows} rows: {result.rows_created} new, "
-                        f"{result.rows_updated} changed, {result.rows_unchanged} unchanged; "
-                        f"{result.creators_created} new creators.",
-                    )
-                    return redirect("admin:creators_creatordailystats_changelist")
+            errors = self._import_upload(request)
+            if not errors:
+                return redirect("admin:creators_creatordailystats_changelist")
+            for error in errors[:MAX_ERROR_MESSAGES]:
+                self.message_user(request, error, messages.ERROR)
+            if len(errors) > MAX_ERROR_MESSAGES:
+                self.message_user(
+                    request,
+                    f"… and {len(errors) - MAX_ERROR_MESSAGES} more errors.",
+                    messages.ERROR,
+                )
         context = {
             **self.admin_site.each_context(request),
             "title": "Import creator-stats CSV",
-            "errors": errors,
             "opts": self.model._meta,
         }
         return render(request, "admin/creators/creatordailystats/import.html", context)
 
+    def _import_upload(self, request) -> list[str]:
+        upload = request.FILES.get("file")
+        if upload is None:
+            return ["file: choose a CSV file to upload."]
+        try:
+            rows = services.stats_csv_parse(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            return ["file: the CSV must be UTF-8 text."]
+        except ValidationError as exc:
+            return ["Nothing was imported."] + [m for ms in exc.message_dict.values() for m in ms]
+        result = services.creator_stats_import(rows=rows)
+        self.message_user(
+            request,
+            f"Imported {result.rows} rows: {result.rows_created} new, "
+            f"{result.rows_updated} changed, {result.rows_unchanged} unchanged; "
+            f"{result.creators_created} new creators.",
+            messages.SUCCESS,
+        )
+        return []
+
+
+THRESHOLD_HELP = (
+    "Minimum 30-day LIVE GMV (USD) for this tier. Only Silver's $1,000 comes from the source "
+    "(TikTok Shop: Silver-tier+ = 30-day LIVE GMV >= $1k) and is fixed; the other tiers' "
+    "amounts are this project's defaults. Changes apply at the next tier refresh."
+)
+SILVER_MINIMUM = Decimal("1000.00")
+
+
+def thresholds_check(overrides: dict[int, Decimal]) -> list[str]:
+    """The thresholds after these edits: Silver stays $1,000, each tier above the one below."""
+    values = {int(t): v for t, v in services.tier_thresholds().items()}
+    values.update(overrides)
+    errors = []
+    if values[Tier.SILVER] != SILVER_MINIMUM:
+        errors.append("Silver's threshold is the source's $1,000 and cannot change.")
+    ranked = [int(t) for t in Tier.ranked()]
+    for lower, higher in zip(ranked, ranked[1:], strict=False):
+        if values[higher] <= values[lower]:
+            errors.append(
+                f"{Tier(higher).label} (${values[higher]:,}) must be above "
+                f"{Tier(lower).label} (${values[lower]:,})."
+            )
+    return errors
+
+
+class TierThresholdForm(forms.ModelForm):
+    class Meta:
+        model = TierThreshold
+        fields = ["tier", "min_live_gmv_usd"]
+        help_texts = {"min_live_gmv_usd": THRESHOLD_HELP}
+
+    def clean_min_live_gmv_usd(self):
+        value = self.cleaned_data["min_live_gmv_usd"]
+        if value is not None and value <= 0:
+            raise ValidationError("A threshold is a positive amount.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        tier = cleaned.get("tier", self.instance.tier)
+        value = cleaned.get("min_live_gmv_usd")
+        # On the changelist the formset checks all edited rows together.
+        if tier is not None and value is not None and not getattr(self, "in_formset", False):
+            errors = thresholds_check({int(tier): value})
+            if errors:
+                raise ValidationError({"min_live_gmv_usd": errors})
+        return cleaned
+
+
+class TierThresholdFormSet(BaseModelFormSet):
+    """The editable changelist: every edited row is checked against the others at once."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.in_formset = True
+        return form
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        overrides = {
+            int(form.instance.tier): form.cleaned_data["min_live_gmv_usd"]
+            for form in self.forms
+            if form.cleaned_data.get("min_live_gmv_usd") is not None
+        }
+        errors = thresholds_check(overrides)
+        if errors:
+            raise ValidationError(errors)
+
 
 @admin.register(TierThreshold)
 class TierThresholdAdmin(admin.ModelAdmin):
+    form = TierThresholdForm
     list_display = ["tier", "min_live_gmv_usd"]
     list_editable = ["min_live_gmv_usd"]
     ordering = ["tier"]
 
+    def get_changelist_form(self, request, **kwargs):
+        return TierThresholdForm
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=TierThresholdFormSet, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["tier"] if obj is not None else []
+
     def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "subtitle": "Only Silver's $1,000 comes from the source; the others are defaults.",
-        }
+        extra_context = {**(extra_context or {}), "subtitle": THRESHOLD_HELP}
         return super().changelist_view(request, extra_context)
 
 
@@ -187,7 +286,7 @@ class JobRunAdmin(ReadOnlyAdmin):
         ]
 
     def run_view(self, request, job):
-        """Run a scheduled job now (POST only), as the beat would."""
+        """Run a scheduled job now (POST only, superusers), as the beat would."""
         from leads.services import authorizations_expire
 
         jobs = {
@@ -198,8 +297,17 @@ class JobRunAdmin(ReadOnlyAdmin):
             self.message_user(request, "Only a superuser can run a job, by POST.", messages.ERROR)
             return redirect("admin:creators_jobrun_changelist")
         label, service = jobs[job]
-        run = service()
+        try:
+            run = service()
+        except Exception as exc:  # the run is recorded as failed; say so instead of a 500
+            self.message_user(
+                request, f"{label} failed: {type(exc).__name__}: {exc}", messages.ERROR
+            )
+            return redirect("admin:creators_jobrun_changelist")
         self.message_user(
-            request, f"{label} ran: {run.rows_changed} rows changed in {run.duration_s:.2f} s."
+            request,
+            f"{label} ran: {run.rows_changed} rows changed in {run.duration_s:.2f} s "
+            f"(job run #{run.pk}).",
+            messages.SUCCESS,
         )
         return redirect(reverse("admin:creators_jobrun_changelist"))

@@ -78,7 +78,11 @@ class LeadPoolFilterForm(forms.Form):
         return cleaned
 
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9000, 1, 1)
+
+
 def _day_start(day: dt.date) -> dt.datetime:
+    day = min(max(day, EARLIEST), LATEST)  # far-off dates would overflow in UTC
     zone = ZoneInfo(settings.PARTNER_CENTER_TIME_ZONE)
     return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
 

@@ -23,3 +23,6 @@ urlpatterns = [
     path("seller/notifications/", im_views.notification_list, name="notifications"),
     path("api/v1/", include("partner_center.api.urls")),
 ]
+
+handler404 = "partner_center.views.not_found"
+handler500 = "partner_center.views.server_error"

@@ -49,11 +49,15 @@ class CollaborationRequestCreateSerializer(serializers.Serializer):
 
 
 class BelowSilverSerializer(serializers.Serializer):
+    """403 body; the tier fields are present when a creator below Silver was refused."""
+
     detail = serializers.CharField()
-    tier = serializers.ChoiceField(choices=TIER_KEYS, allow_null=True)
-    live_gmv_30d = serializers.DecimalField(max_digits=14, decimal_places=2)
-    required_tier = serializers.CharField()
-    required_live_gmv_30d = serializers.DecimalField(max_digits=14, decimal_places=2)
+    tier = serializers.ChoiceField(choices=TIER_KEYS, allow_null=True, required=False)
+    live_gmv_30d = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    required_tier = serializers.CharField(required=False)
+    required_live_gmv_30d = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False
+    )
 
 
 class CollaborationRequestViewSet(

@@ -1,16 +1,24 @@
-"""Demo data: the contract's accounts, partners, thousands of creators and their feed."""
+"""Demo data: the contract's accounts, partners, thousands of creators, their feed, leads and IM.
+
+Everything goes through the services (the feed is bulk-inserted, then the real tier and
+follower refreshes run), so the demo shows what the jobs produce. It is reproducible (a fixed
+random seed) and loads in a few seconds on SQLite.
+"""
 
 import datetime as dt
+import os
 import random
+import time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from creators.models import (
-    DEFAULT_TIER_THRESHOLDS,
     Creator,
     CreatorDailyStats,
     Partner,
@@ -18,10 +26,16 @@ from creators.models import (
     PartnerType,
     Tier,
 )
-from creators.services import business_today, followers_refresh, tiers_refresh
-from im.models import Side
+from creators.services import (
+    business_today,
+    followers_refresh,
+    tier_thresholds,
+    tier_window,
+    tiers_refresh,
+)
+from im.models import Message, Side, Thread
 from im.services import message_send, thread_open
-from leads.models import CollaborationRequest, Lead, LeadStatus
+from leads.models import CollaborationRequest, Lead, LeadEvent, LeadStatus, Notification
 from leads.services import (
     authorizations_expire,
     collaboration_request_submit,
@@ -31,20 +45,25 @@ from leads.services import (
 )
 
 PASSWORD = "demo"
+# (name, slug, type, categories, profile, staff username or None)
 PARTNERS = [
     (
         "Alpha LIVE Agency",
         "alpha",
         PartnerType.L2L,
         "Beauty,Skincare,Fashion",
-        "U.S. local LIVE agency: show planning, hosts coaching and sample logistics.",
+        "U.S. local LIVE agency: show planning, host coaching and sample logistics for beauty "
+        "and fashion brands.",
+        "seller_a",
     ),
     (
         "Bravo Creators Co.",
         "bravo",
         PartnerType.CB,
         "Home,Kitchen,Gadgets",
-        "Cross-border partner bringing factory-direct home goods to U.S. LIVE creators.",
+        "Cross-border partner bringing factory-direct home and kitchen goods to U.S. LIVE "
+        "creators, with free samples.",
+        "seller_b",
     ),
     (
         "Cobalt Commerce",
@@ -52,6 +71,7 @@ PARTNERS = [
         PartnerType.L2L,
         "Fitness,Wellness",
         "Fitness and wellness brands looking for LIVE hosts with engaged audiences.",
+        None,
     ),
     (
         "Delta Stream Partners",
@@ -59,13 +79,15 @@ PARTNERS = [
         PartnerType.CB,
         "Electronics,Gadgets",
         "Consumer electronics from leading cross-border sellers; weekly LIVE slots.",
+        None,
     ),
     (
         "Echo Live Studio",
         "echo",
         PartnerType.L2L,
         "Fashion,Accessories",
-        "Studio space in LA and NYC, stylists and a fashion brand roster.",
+        "Studio space in LA and NYC, stylists, and a roster of fashion brands.",
+        None,
     ),
     (
         "Fable Brands Group",
@@ -73,6 +95,7 @@ PARTNERS = [
         PartnerType.L2L,
         "Food,Beverages,Home",
         "Snack and beverage brands for LIVE tastings and bundles.",
+        None,
     ),
     (
         "Gemline Global",
@@ -80,54 +103,35 @@ PARTNERS = [
         PartnerType.CB,
         "Jewelry,Accessories",
         "Jewelry and accessories with creator-exclusive LIVE pricing.",
+        None,
     ),
 ]
-NAMED = {
-    # handle: (target 30-day LIVE GMV, followers)
-    "creator_diamond": (Decimal("312500.00"), 4_800_000),
-    "creator_silver": (Decimal("1500.00"), 42_000),
-    "creator_bronze": (Decimal("420.00"), 7_800),
-    "creator_none": (Decimal("0"), 950),
+NAMED_TIERS = {
+    "creator_diamond": Tier.DIAMOND,
+    "creator_silver": Tier.SILVER,
+    "creator_bronze": Tier.BRONZE,
+    "creator_none": Tier.NON_TIERED,
 }
-FIRST = [
-    "Ava",
-    "Mia",
-    "Leo",
-    "Kai",
-    "Zoe",
-    "Eli",
-    "Ivy",
-    "Max",
-    "Noa",
-    "Sky",
-    "Jay",
-    "Lux",
-    "Rae",
-    "Gia",
-    "Ace",
-    "Uma",
-    "Rio",
-    "Tia",
-    "Dex",
-    "Ora",
-]
-LAST = [
-    "Glow",
-    "Deals",
-    "Live",
-    "Home",
-    "Style",
-    "Fit",
-    "Eats",
-    "Tech",
-    "Beauty",
-    "Finds",
-    "Shop",
-    "Vibes",
-    "Studio",
-    "Picks",
-    "Daily",
-]
+NAMED_PROFILES = {
+    # handle: (display name, followers, main category)
+    "creator_diamond": ("Dana Diaz LIVE", 4_800_000, "Beauty"),
+    "creator_silver": ("Sam Silva", 42_000, "Home"),
+    "creator_bronze": ("Bree Brown", 7_800, "Fashion"),
+    "creator_none": ("Nico Newman", 950, "Fitness"),
+}
+DEMO_USERNAMES = ["admin", "seller_a", "seller_b", *NAMED_TIERS]
+# Generated creators' handles look like `ava.martinez_0042`; --reset deletes exactly those.
+GENERATED_HANDLE_REGEX = r"^[a-z]+\.[a-z]+_[0-9]{4}$"
+FIRST_NAMES = (
+    "Ava Mia Leo Kai Zoe Eli Ivy Max Noah Luna Jay Rae Gia Uma Rio Tia Dex Ora Liam Emma "
+    "Olivia Sofia Mateo Aria Ezra Nora Milo Jade Theo Isla Omar Priya Hana Diego Chloe Maya "
+    "Jonah Layla Ruby Marco"
+).split()
+LAST_NAMES = (
+    "Martinez Nguyen Johnson Kim Patel Garcia Chen Rivera Brooks Lopez Walker Reyes Singh "
+    "Carter Flores Bennett Park Hughes Ramos Foster Ortiz Price Tran Morgan Ali Cruz Ward "
+    "Gomez Hayes Rossi"
+).split()
 CATEGORIES = [
     "Beauty",
     "Fashion",
@@ -140,67 +144,116 @@ CATEGORIES = [
     "Toys",
     "Pets",
 ]
+# The Leads Pool's presets: 0–10K, 10K–100K, 100K–1M, 1M–10M, 10M+.
 FOLLOWER_RANGES = [
-    (100, 10_000),
-    (10_000, 100_000),
-    (100_000, 1_000_000),
-    (1_000_000, 10_000_000),
-    (10_000_000, 40_000_000),
+    (50, 9_999),
+    (10_000, 99_999),
+    (100_000, 999_999),
+    (1_000_000, 9_999_999),
+    (10_000_000, 45_000_000),
+]
+# How many creators land in each tier: non-tiered, Bronze … Diamond.
+TIER_WEIGHTS = [30, 22, 16, 10, 7, 5, 4, 3, 3]
+ALPHA_LEADS = 250
+BRAVO_LEADS = 40
+OPENERS = [
+    "Hi! Do you work with creators in my category?",
+    "Hello, I saw your partner page. Are you taking new LIVE hosts?",
+    "Hey! I'd love to hear about your brands for next month's LIVEs.",
+]
+REPLIES = [
+    (Side.SELLER, "We do! Could you share your usual LIVE schedule?"),
+    (Side.CREATOR, "Tuesdays and Fridays, 7-9 pm ET, about 2 hours each."),
+    (Side.SELLER, "Great. We can send samples this week. What's your shipping address?"),
+    (Side.CREATOR, "Sending it now. Can we start with the new skincare set?"),
+    (Side.SELLER, "Perfect, I'll put you on the launch LIVE on the 12th."),
 ]
 
 
-def refresh_date(today: dt.date) -> dt.date:
-    """The most recent monthly refresh date (the 2nd) on or before today."""
-    if today.day >= 2:
-        return today.replace(day=2)
-    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=2)
+def refresh_date(now: dt.datetime) -> dt.date:
+    """The latest monthly tier refresh that has passed: 02:00 on the 2nd, business time.
+
+    That is the 2nd of this month (of last month on the 1st, and on the 2nd before 02:00,
+    the hours when the beat has not run this month's refresh yet).
+    """
+    local = now.astimezone(ZoneInfo(settings.PARTNER_CENTER_TIME_ZONE))
+    if (local.day, local.hour) >= (2, 2):
+        return local.date().replace(day=2)
+    return (local.date().replace(day=1) - dt.timedelta(days=1)).replace(day=2)
+
+
+def split_cents(rng: random.Random, cents: int, parts: int) -> list[int]:
+    """Split an amount into `parts` positive-ish shares that add up exactly."""
+    weights = [rng.randint(20, 100) for _ in range(parts)]
+    total = sum(weights)
+    shares = [cents * w // total for w in weights]
+    shares[-1] += cents - sum(shares)
+    return shares
 
 
 class Command(BaseCommand):
-    help = "Load the demo: accounts (password 'demo'), partners, creators, feed, leads, IM."
+    help = (
+        "Load the demo: accounts (password 'demo'), partners, creators of every tier and "
+        "follower range, their creator-stats feed, leads and IM threads. Runs once; --reset "
+        "deletes the demo data and loads it again."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--creators", type=int, default=3000)
-        parser.add_argument("--reset", action="store_true", help="Wipe the demo data first.")
+        parser.add_argument(
+            "--creators", type=int, default=3000, help="Generated creators (default 3000)."
+        )
+        parser.add_argument("--reset", action="store_true", help="Delete the demo data first.")
 
     def handle(self, *args, creators: int, reset: bool, **options):
+        started = time.monotonic()
         if User.objects.filter(username="admin").exists() and not reset:
-            self.stdout.write("Demo data is already loaded (use --reset to load it again).")
+            self.stdout.write("The demo data is already loaded (use --reset to load it again).")
             self.print_logins()
             return
-        if reset:
-            self.wipe()
-        rng = random.Random(20251208)  # the feature's launch date: the demo is reproducible
+        rng = random.Random(20251208)  # fixed: the demo is the same on every machine
+        # One transaction: a crash leaves nothing half-loaded, and a rerun starts over.
         with transaction.atomic():
+            if reset:
+                self.wipe()
+            self.now = timezone.now()
+            self.today = business_today()
+            self.as_of = refresh_date(self.now)
             partners = self.create_partners()
-            self.create_creators(rng, creators)
-        tiers = tiers_refresh(as_of=refresh_date(business_today()))
-        followers = followers_refresh()
+            targets = self.create_creators(rng, max(creators, 0))
+            self.create_feed(rng, targets)
+            tiers = tiers_refresh(as_of=self.as_of)
+            followers = followers_refresh()
+            self.check_named_tiers()
+            self.create_leads(rng, partners)
+            threads = self.create_threads(rng, partners)
+            expired = authorizations_expire()
         self.stdout.write(
-            f"Tier refresh as of {tiers.as_of}: {tiers.rows_changed} creators; "
-            f"follower refresh: {followers.rows_changed} creators."
-        )
-        self.create_leads(rng, partners)
-        self.create_threads(rng, partners)
-        expired = authorizations_expire()
-        self.stdout.write(
-            f"Demo loaded: {Creator.objects.count():,} creators, "
-            f"{CreatorDailyStats.objects.count():,} feed rows, {Lead.objects.count():,} leads, "
+            f"Demo loaded in {time.monotonic() - started:.1f}s: "
+            f"{Creator.objects.count():,} creators, "
+            f"{CreatorDailyStats.objects.count():,} creator-stats rows, "
+            f"tier refresh as of {tiers.as_of:%b} {tiers.as_of.day} "
+            f"({tiers.rows_changed:,} creators), "
+            f"follower refresh ({followers.rows_changed:,} creators), "
+            f"{Lead.objects.count():,} leads, {threads} IM threads, "
             f"{expired.rows_changed} authorizations expired."
         )
         self.print_logins()
 
     def print_logins(self):
+        port = os.environ.get("PORT", "8000")
         self.stdout.write(
-            "Demo logins (password 'demo'): admin (superuser), seller_a (Alpha LIVE Agency), "
+            f"Open http://127.0.0.1:{port}/ (admin: http://127.0.0.1:{port}/admin/). "
+            "Demo logins, password 'demo': admin (superuser), seller_a (Alpha LIVE Agency), "
             "seller_b (Bravo Creators Co.), creator_diamond, creator_silver, creator_bronze, "
             "creator_none."
         )
 
     def wipe(self):
+        """Delete the demo's partners, creators and accounts (their leads, feed and IM go too)."""
         Partner.objects.filter(slug__in=[p[1] for p in PARTNERS]).delete()
-        Creator.objects.all().delete()
-        User.objects.filter(username__in=["admin", "seller_a", "seller_b", *NAMED.keys()]).delete()
+        Creator.objects.filter(handle__in=NAMED_TIERS).delete()
+        Creator.objects.filter(handle__regex=GENERATED_HANDLE_REGEX).delete()
+        User.objects.filter(username__in=DEMO_USERNAMES).delete()
 
     def user(self, username: str, **extra) -> User:
         user = User(username=username, email=f"{username}@example.com", **extra)
@@ -211,154 +264,285 @@ class Command(BaseCommand):
     def create_partners(self) -> dict[str, Partner]:
         self.user("admin", is_staff=True, is_superuser=True)
         partners = {}
-        for name, slug, kind, categories, profile in PARTNERS:
+        for name, slug, kind, categories, profile, staff in PARTNERS:
             partners[slug] = Partner.objects.create(
                 name=name, slug=slug, partner_type=kind, categories=categories, profile=profile
             )
-        PartnerStaff.objects.create(user=self.user("seller_a"), partner=partners["alpha"])
-        PartnerStaff.objects.create(user=self.user("seller_b"), partner=partners["bravo"])
+            if staff:
+                PartnerStaff.objects.create(user=self.user(staff), partner=partners[slug])
         return partners
 
-    def create_creators(self, rng: random.Random, count: int) -> None:
-        thresholds = dict(DEFAULT_TIER_THRESHOLDS)
-        ranked = sorted(thresholds)
-        tier_weights = [30, 22, 16, 10, 7, 5, 4, 3, 3]  # non-tiered, bronze … diamond
-        targets: dict[str, tuple[Decimal, int]] = dict(NAMED)
+    # --- creators and the feed ------------------------------------------------------------
+
+    def gmv_range(self, tier: Tier) -> tuple[Decimal, Decimal]:
+        """The 30-day LIVE GMV that earns `tier` under the current thresholds: [low, high)."""
+        thresholds = self.thresholds
+        if tier == Tier.NON_TIERED:
+            return Decimal("0"), thresholds[Tier.BRONZE]
+        low = thresholds[tier]
+        high = thresholds[Tier(tier + 1)] if tier < Tier.DIAMOND else low * 3
+        return low, high
+
+    def create_creators(self, rng: random.Random, count: int) -> dict[int, tuple]:
+        """Create the named and generated creators; returns their feed targets by id."""
+        self.thresholds = tier_thresholds()
+        ranked = [Tier.NON_TIERED, *Tier.ranked()]
+        plans = []  # (handle, display name, tier, band or followers, category)
+        for handle, tier in NAMED_TIERS.items():
+            name, followers, category = NAMED_PROFILES[handle]
+            plans.append((handle, name, tier, followers, category))
         for i in range(count):
-            tier = rng.choices([Tier.NON_TIERED, *ranked], weights=tier_weights)[0]
-            if tier == Tier.NON_TIERED:
-                gmv = Decimal(rng.choice([0, 0, rng.randint(1, 9999)])) / 100
+            if i < 2 * len(ranked) * len(FOLLOWER_RANGES):
+                # The first creators cover every tier in every follower range, twice.
+                tier = ranked[(i // 2) // len(FOLLOWER_RANGES)]
+                band = (i // 2) % len(FOLLOWER_RANGES)
             else:
-                low = thresholds[tier]
-                high = thresholds.get(Tier(tier + 1), low * 3) if tier < Tier.DIAMOND else low * 3
-                gmv = Decimal(rng.randint(int(low * 100), int(high * 100) - 1)) / 100
-            band = min(4, max(0, int(rng.gauss(tier / 2.2, 1.1))))
+                tier = rng.choices(ranked, weights=TIER_WEIGHTS)[0]
+                band = min(4, max(0, round(rng.gauss(tier / 2.2, 1.0))))
             followers = rng.randint(*FOLLOWER_RANGES[band])
-            handle = f"{rng.choice(FIRST).lower()}{rng.choice(LAST).lower()}_{i:04d}"
-            targets[handle] = (gmv, followers)
-        users = {h: self.user(h) for h in NAMED}
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            category = rng.choice(CATEGORIES)
+            plans.append(
+                (
+                    f"{first.lower()}.{last.lower()}_{i:04d}",
+                    self.display_name(rng, first, last, category),
+                    tier,
+                    followers,
+                    category,
+                )
+            )
+        users = {handle: self.user(handle) for handle in NAMED_TIERS}
         Creator.objects.bulk_create(
             [
-                Creator(
-                    handle=handle,
-                    display_name=self.display_name(handle),
-                    user=users.get(handle),
-                )
-                for handle in targets
+                Creator(handle=handle, display_name=name, user=users.get(handle))
+                for handle, name, *_ in plans
             ],
             batch_size=1000,
         )
-        ids = dict(Creator.objects.values_list("handle", "id"))
-        as_of = refresh_date(business_today())
-        window_start = as_of - dt.timedelta(days=30)
-        yesterday = business_today() - dt.timedelta(days=1)
+        ids = dict(
+            Creator.objects.filter(handle__in=[p[0] for p in plans]).values_list("handle", "id")
+        )
+        targets = {}
+        for handle, _name, tier, followers, category in plans:
+            low, high = self.gmv_range(tier)
+            if handle in NAMED_TIERS:
+                # A quarter of the way into the tier's range: clear of both boundaries.
+                gmv = (low + (high - low) / 4).quantize(Decimal("0.01"))
+                gmv = Decimal("0") if tier == Tier.NON_TIERED else gmv
+            elif tier == Tier.NON_TIERED and rng.random() < 0.5:
+                gmv = Decimal("0")  # never went LIVE in the window
+            else:
+                gmv = Decimal(rng.randint(int(low * 100), int(high * 100) - 1)) / 100
+            targets[ids[handle]] = (gmv, followers, category)
+        return targets
+
+    @staticmethod
+    def display_name(rng: random.Random, first: str, last: str, category: str) -> str:
+        style = rng.random()
+        if style < 0.55:
+            return f"{first} {last}"
+        if style < 0.7:
+            return f"{first} {last} LIVE"
+        if style < 0.85:
+            return f"{category} with {first}"
+        return f"{first}'s {category} Finds"
+
+    def create_feed(self, rng: random.Random, targets: dict[int, tuple]) -> None:
+        """The creator-stats feed: the last 35 days (and the refresh's whole window).
+
+        The window of the refresh (as_of-30 … as_of-1) carries each creator's target GMV
+        exactly, so the refresh gives each creator its intended tier; days outside the window
+        carry GMV at a similar pace. Every creator has a row for yesterday with its followers.
+        """
+        window_start, window_end = tier_window(self.as_of)
+        yesterday = self.today - dt.timedelta(days=1)
+        feed_start = min(window_start, yesterday - dt.timedelta(days=34))
+        window = [window_start + dt.timedelta(days=n) for n in range(30)]
+        outside = [
+            feed_start + dt.timedelta(days=n)
+            for n in range((yesterday - feed_start).days + 1)
+            if not window_start <= feed_start + dt.timedelta(days=n) <= window_end
+        ]
         rows = []
-        for handle, (gmv, followers) in targets.items():
-            creator_id = ids[handle]
-            days: dict[dt.date, Decimal] = {}
+        for creator_id, (gmv, followers, category) in targets.items():
+            days: dict[dt.date, int] = {}
             if gmv > 0:
-                live_days = rng.sample(range(30), k=min(30, rng.randint(4, 12)))
-                cents = int(gmv * 100)
-                shares = [rng.randint(1, 100) for _ in live_days]
-                allotted = 0
-                for n, (offset, share) in enumerate(zip(live_days, shares, strict=True)):
-                    part = (
-                        cents - allotted
-                        if n == len(live_days) - 1
-                        else cents * share // sum(shares)
-                    )
-                    allotted += part
-                    days[window_start + dt.timedelta(days=offset)] = Decimal(part) / 100
-            # Recent days carry the follower figures the daily refresh copies.
-            for back in range(3, 0, -1):
-                days.setdefault(yesterday - dt.timedelta(days=back - 1), Decimal("0"))
-            for n, (date, day_gmv) in enumerate(sorted(days.items())):
+                live_days = rng.randint(3, 16)
+                for day, cents in zip(
+                    rng.sample(window, live_days),
+                    split_cents(rng, int(gmv * 100), live_days),
+                    strict=True,
+                ):
+                    days[day] = cents
+                pace = int(gmv * 100) // live_days
+                for day in outside:
+                    if rng.random() < live_days / 30:
+                        days[day] = int(pace * rng.uniform(0.5, 1.5))
+            days.setdefault(yesterday, 0)
+            growth = rng.randint(0, max(1, followers // 400))
+            for day, cents in sorted(days.items()):
+                live = cents > 0
                 rows.append(
                     CreatorDailyStats(
                         creator_id=creator_id,
-                        date=date,
-                        live_gmv_usd=day_gmv,
-                        followers=max(0, followers - (len(days) - n - 1) * rng.randint(0, 40)),
-                        live_sessions=1 if day_gmv > 0 else 0,
-                        average_viewers=rng.randint(20, 200) * (1 + followers // 50_000)
-                        if day_gmv > 0
-                        else 0,
-                        top_category=rng.choice(CATEGORIES) if day_gmv > 0 else "",
+                        date=day,
+                        live_gmv_usd=Decimal(cents) / 100,
+                        followers=max(0, followers - (yesterday - day).days * growth),
+                        live_sessions=rng.choice([1, 1, 1, 2]) if live else 0,
+                        average_viewers=(
+                            rng.randint(15, 120) + followers // rng.randint(80, 200) if live else 0
+                        ),
+                        top_category=(
+                            (category if rng.random() < 0.75 else rng.choice(CATEGORIES))
+                            if live
+                            else ""
+                        ),
                     )
                 )
         CreatorDailyStats.objects.bulk_create(rows, batch_size=2000)
 
-    @staticmethod
-    def display_name(handle: str) -> str:
-        if handle.startswith("creator_"):
-            return handle.replace("_", " ").title()
-        stem = handle.rsplit("_", 1)[0]
-        for last in LAST:
-            if stem.endswith(last.lower()):
-                return f"{stem[: -len(last)].title()} {last}"
-        return stem.title()
+    def check_named_tiers(self) -> None:
+        tiers = dict(Creator.objects.filter(handle__in=NAMED_TIERS).values_list("handle", "tier"))
+        wrong = {h: t for h, t in NAMED_TIERS.items() if tiers.get(h) != t}
+        if wrong:  # a bug in the generator, not something a rerun would fix
+            raise RuntimeError(f"The refresh gave the demo creators unexpected tiers: {wrong}")
+
+    # --- leads and IM -----------------------------------------------------------------------
+
+    def pick_creators(self, rng: random.Random, count: int) -> list[Creator]:
+        """`count` generated creators that include every tier in every follower range."""
+        generated = list(
+            Creator.objects.filter(handle__regex=GENERATED_HANDLE_REGEX).order_by("id")
+        )
+        by_cell: dict[tuple[int, int], list[Creator]] = {}
+        for creator in generated:
+            band = sum(creator.follower_count >= low for low, _ in FOLLOWER_RANGES[1:])
+            by_cell.setdefault((creator.tier, band), []).append(creator)
+        picked = []
+        for cell in sorted(by_cell):
+            picked.extend(rng.sample(by_cell[cell], min(2, len(by_cell[cell]))))
+        chosen = {c.pk for c in picked}
+        rest = [c for c in generated if c.pk not in chosen]
+        picked.extend(rng.sample(rest, max(0, min(len(rest), count - len(picked)))))
+        rng.shuffle(picked)
+        return picked[:count]
+
+    def backdate_lead(self, lead: Lead, when: dt.datetime, *, request=None) -> None:
+        """Move a lead (and its request, events and notifications) back to `when`."""
+        lead_fields = {"requested_at": when}
+        if request is not None:
+            expires = when + dt.timedelta(days=settings.AUTHORIZATION_DAYS)
+            lead_fields["authorization_expires_at"] = expires
+            CollaborationRequest.objects.filter(pk=request.pk).update(
+                submitted_at=when, authorization_expires_at=expires
+            )
+        Lead.objects.filter(pk=lead.pk).update(**lead_fields)
+        LeadEvent.objects.filter(lead=lead).update(created_at=when)
+        Notification.objects.filter(lead=lead).update(created_at=when)
 
     def create_leads(self, rng: random.Random, partners: dict[str, Partner]) -> None:
-        seller_a = User.objects.get(username="seller_a")
-        seller_b = User.objects.get(username="seller_b")
-        pool = list(Creator.objects.exclude(handle__in=NAMED.keys()).order_by("id"))
-        rng.shuffle(pool)
-        alpha, bravo = partners["alpha"], partners["bravo"]
-        plans = [(alpha, seller_a, pool[:250]), (bravo, seller_b, pool[250:290])]
-        named = {c.handle: c for c in Creator.objects.filter(handle__in=NAMED)}
-        plans[0][2].append(named["creator_diamond"])
-        now = timezone.now()
-        for partner, seller, creators in plans:
-            for creator in creators:
-                if creator.tier >= Tier.SILVER and rng.random() < 0.6:
-                    result = collaboration_request_submit(
-                        creator=creator,
-                        partner=partner,
-                        message="Hi! I'd love to host LIVE sessions for your brands.",
-                    )
-                    lead = result.request.lead
-                    age = dt.timedelta(hours=rng.randint(1, 24 * 20))
-                    submitted = now - age
-                    Lead.objects.filter(pk=lead.pk).update(
-                        requested_at=submitted,
-                        authorization_expires_at=submitted + dt.timedelta(days=7),
-                    )
-                    CollaborationRequest.objects.filter(pk=result.request.pk).update(
-                        submitted_at=submitted,
-                        authorization_expires_at=submitted + dt.timedelta(days=7),
-                    )
-                else:
-                    lead, _ = lead_add(partner=partner, creator=creator, user=seller)
-                    Lead.objects.filter(pk=lead.pk).update(
-                        requested_at=now - dt.timedelta(hours=rng.randint(1, 24 * 30))
-                    )
-                roll = rng.random()
-                if roll < 0.04:
-                    lead_remove(lead=lead, user=seller)
-                elif roll < 0.30:
-                    lead_set_status(lead=lead, status=LeadStatus.CONTACTED, user=seller)
-                elif roll < 0.42:
-                    lead_set_status(lead=lead, status=LeadStatus.COLLABORATING, user=seller)
-                elif roll < 0.48:
-                    lead_set_status(lead=lead, status=LeadStatus.CLOSED, user=seller)
-
-    def create_threads(self, rng: random.Random, partners: dict[str, Partner]) -> None:
-        seller_a = User.objects.get(username="seller_a")
-        alpha = partners["alpha"]
-        creators = list(
-            Creator.objects.filter(handle__in=["creator_bronze", "creator_silver"])
-        ) + list(Creator.objects.filter(leads__partner=alpha).order_by("id")[:10])
-        lines = [
-            (Side.CREATOR, "Hi! Do you work with creators in my category?"),
-            (Side.SELLER, "We do. Could you share your usual LIVE schedule?"),
-            (Side.CREATOR, "Tuesdays and Fridays, 7-9 pm ET."),
+        sellers = {
+            slug: User.objects.get(username=staff)
+            for _n, slug, _k, _c, _p, staff in PARTNERS
+            if staff
+        }
+        diamond = Creator.objects.get(handle="creator_diamond")
+        plans = [
+            ("alpha", [diamond, *self.pick_creators(rng, ALPHA_LEADS - 1)]),
+            ("bravo", self.pick_creators(rng, BRAVO_LEADS)),
         ]
-        for creator in creators:
-            thread, _ = thread_open(partner=alpha, creator=creator)
-            for side, body in lines[: rng.randint(1, 3)]:
-                message_send(
-                    thread=thread,
-                    sender=seller_a if side == Side.SELLER else creator.user,
-                    side=side,
-                    body=body,
+        # The other partners get a few collaborating creators for the Top LIVE Partner list.
+        for slug in ("cobalt", "delta", "echo", "fable", "gemline"):
+            plans.append((slug, self.pick_creators(rng, rng.randint(3, 9))))
+        for slug, creators in plans:
+            partner, seller = partners[slug], sellers.get(slug)
+            for creator in creators:
+                self.create_lead(rng, partner, seller, creator)
+
+    def create_lead(self, rng, partner: Partner, seller: User | None, creator: Creator) -> None:
+        request = None
+        if seller is None:
+            lead, _ = lead_add(partner=partner, creator=creator, user=None)
+            self.backdate_lead(lead, self.now - dt.timedelta(days=rng.randint(20, 90)))
+            lead_set_status(lead=lead, status=LeadStatus.COLLABORATING, user=None)
+            return
+        is_diamond = creator.handle == "creator_diamond"
+        if creator.tier >= Tier.SILVER and (is_diamond or rng.random() < 0.6):
+            request = collaboration_request_submit(
+                creator=creator,
+                partner=partner,
+                message=rng.choice(
+                    [
+                        "Hi! I'd love to host LIVE sessions for your brands.",
+                        "I sell out most LIVEs in my category; let's talk about a series.",
+                        "",
+                    ]
+                ),
+                consent=True,
+            ).request
+            lead = request.lead
+            # About half are older than the 7 days: their authorization has expired.
+            hours = 3 if is_diamond else rng.randint(1, 24 * 14)
+            self.backdate_lead(lead, self.now - dt.timedelta(hours=hours), request=request)
+        else:
+            lead, _ = lead_add(partner=partner, creator=creator, user=seller)
+            self.backdate_lead(lead, self.now - dt.timedelta(hours=rng.randint(1, 24 * 45)))
+        if is_diamond:
+            return  # a fresh request: new, authorized, at the top of Alpha's pool
+        roll = rng.random()
+        if roll < 0.04:
+            lead_remove(lead=lead, user=seller)
+        elif roll < 0.30:
+            lead_set_status(lead=lead, status=LeadStatus.CONTACTED, user=seller)
+        elif roll < 0.42:
+            lead_set_status(lead=lead, status=LeadStatus.COLLABORATING, user=seller)
+        elif roll < 0.48:
+            lead_set_status(lead=lead, status=LeadStatus.CLOSED, user=seller)
+
+    def create_threads(self, rng: random.Random, partners: dict[str, Partner]) -> int:
+        """A dozen IM threads for Alpha (with creator_bronze and creator_silver) and a few
+        for Bravo, with messages from both sides."""
+        named = {c.handle: c for c in Creator.objects.filter(handle__in=NAMED_TIERS)}
+        alpha_im_leads = list(
+            Creator.objects.filter(
+                leads__partner=partners["alpha"], leads__source="instant_message"
+            ).order_by("id")
+        )
+        plans = [
+            ("alpha", "seller_a", [named["creator_bronze"], named["creator_silver"]]),
+            ("bravo", "seller_b", [named["creator_bronze"]]),
+        ]
+        plans[0][2].extend(rng.sample(alpha_im_leads, min(10, len(alpha_im_leads))))
+        bravo_leads = list(Creator.objects.filter(leads__partner=partners["bravo"]))
+        plans[1][2].extend(rng.sample(bravo_leads, min(3, len(bravo_leads))))
+        count = 0
+        for slug, username, creators in plans:
+            seller = User.objects.get(username=username)
+            for creator in creators:
+                thread, _ = thread_open(partner=partners[slug], creator=creator)
+                length = 2 + rng.randint(0, len(REPLIES) - 1)
+                script = [(Side.CREATOR, rng.choice(OPENERS)), *REPLIES][:length]
+                if creator.handle == "creator_silver":
+                    script = script[:3]
+                opened = sent = self.now - dt.timedelta(hours=rng.randint(2, 24 * 10))
+                last_seller = None
+                for side, body in script:
+                    message = message_send(
+                        thread=thread,
+                        sender=seller if side == Side.SELLER else creator.user,
+                        side=side,
+                        body=body,
+                    )
+                    sent += dt.timedelta(minutes=rng.randint(2, 90))
+                    Message.objects.filter(pk=message.pk).update(created_at=sent)
+                    if side == Side.SELLER:
+                        last_seller = sent
+                Thread.objects.filter(pk=thread.pk).update(
+                    created_at=opened,
+                    last_message_at=sent,
+                    # A thread whose last word is the creator's is unread for the seller.
+                    seller_last_read_at=last_seller,
+                    creator_last_read_at=sent,
                 )
+                count += 1
+        return count

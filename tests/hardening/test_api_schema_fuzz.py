@@ -1,0 +1,76 @@
+"""schemathesis against the project's own OpenAPI schema, as a seller and as a creator.
+
+Every operation gets generated requests (valid and invalid). No answer may be a 5xx, and
+every answer must match the schema: status code, content type and body.
+"""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+
+from creators.models import Tier
+from tests.factories import CreatorUserFactory, LeadFactory, SellerFactory, ThreadFactory
+
+APP = get_wsgi_application()
+CHECKS = (
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_schema_conformance,
+)
+
+
+@pytest.fixture
+def api_schema():
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    return schemathesis.from_dict(document, app=APP)
+
+
+schema = schemathesis.from_pytest_fixture("api_schema")
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Like Django's test client: don't close the test database between WSGI requests."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(db):
+    seller = SellerFactory()
+    creator = CreatorUserFactory(tier=Tier.GOLD)
+    LeadFactory(partner=seller.partner, creator=creator)
+    ThreadFactory(partner=seller.partner, creator=creator)
+    return {
+        "seller": Token.objects.create(user=seller.user).key,
+        "creator": Token.objects.create(user=creator.user).key,
+    }
+
+
+def call_as(case, token):
+    response = case.call_wsgi(headers={"Authorization": f"Token {token}"})
+    case.validate_response(response, checks=CHECKS)
+
+
+FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@schema.parametrize()
+@FUZZ
+def test_every_operation_as_a_seller(case, tokens):
+    call_as(case, tokens["seller"])
+
+
+@schema.parametrize()
+@FUZZ
+def test_every_operation_as_a_creator(case, tokens):
+    call_as(case, tokens["creator"])

@@ -1,0 +1,196 @@
+"""Walk every URL pattern the project has and knock on other people's doors.
+
+Each route must be listed in ROUTES below; a new route that is not fails the walk. For routes
+that take an object, the walk asks for an object of another partner or another creator as
+seller_a, creator_silver and an anonymous visitor, and expects a refusal and none of its data.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from im.models import Thread
+from leads.models import CollaborationRequest, Notification
+from leads.services import collaboration_request_submit, lead_add
+from tests.factories import (
+    CreatorUserFactory,
+    MessageFactory,
+    PartnerFactory,
+    SellerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+SECRET = "zz_secret_creator"
+
+# route name -> (object kwarg -> which foreign object, methods to try)
+ROUTES = {
+    # pages and endpoints without an object: checked for anonymous access only
+    "home": ({}, ["GET"]),
+    "healthz": ({}, ["GET"]),
+    "login": ({}, ["GET"]),
+    "logout": ({}, ["POST"]),
+    "notifications": ({}, ["GET"]),
+    "creators:partner_list": ({}, ["GET"]),
+    "creators:my_requests": ({}, ["GET"]),
+    "leads:pool": ({}, ["GET"]),
+    "im:inbox": ({}, ["GET"]),
+    "im_creator:inbox": ({}, ["GET"]),
+    "api-schema": ({}, ["GET"]),
+    "api-docs": ({}, ["GET"]),
+    "api-token": ({}, ["POST"]),
+    "api-me": ({}, ["GET"]),
+    "api-creator-stats": ({}, ["POST"]),
+    "lead-list": ({}, ["GET"]),
+    "lead-export-csv": ({}, ["GET"]),
+    "partner-list": ({}, ["GET"]),
+    "collaboration-request-list": ({}, ["GET", "POST"]),
+    "thread-list": ({}, ["GET", "POST"]),
+    "notification-list": ({}, ["GET"]),
+    "notification-read-all": ({}, ["POST"]),
+    # routes that take someone else's object
+    "creators:partner_detail": ({"slug": "hidden_partner_slug"}, ["GET"]),
+    "creators:request": ({"slug": "hidden_partner_slug"}, ["GET", "POST"]),
+    "creators:request_result": ({"request_id": "request"}, ["GET"]),
+    "im_creator:thread": ({"thread_id": "thread"}, ["GET"]),
+    "im_creator:send": ({"thread_id": "thread"}, ["POST"]),
+    "im_creator:poll": ({"thread_id": "thread"}, ["GET"]),
+    "im_creator:start": ({"partner_id": "hidden_partner"}, ["GET", "POST"]),
+    "leads:status": ({"lead_id": "lead"}, ["POST"]),
+    "leads:remove": ({"lead_id": "lead"}, ["POST"]),
+    "im:thread": ({"thread_id": "thread"}, ["GET"]),
+    "im:send": ({"thread_id": "thread"}, ["POST"]),
+    "im:poll": ({"thread_id": "thread"}, ["GET"]),
+    "im:lead_add": ({"thread_id": "thread"}, ["POST"]),
+    "im:lead_remove": ({"thread_id": "thread"}, ["POST"]),
+    "lead-detail": ({"pk": "lead"}, ["GET", "PATCH"]),
+    "collaboration-request-detail": ({"pk": "request"}, ["GET"]),
+    "thread-detail": ({"pk": "thread"}, ["GET"]),
+    "thread-messages": ({"pk": "thread"}, ["GET", "POST"]),
+    "thread-lead": ({"pk": "thread"}, ["PUT", "DELETE"]),
+    "notification-read": ({"pk": "notification"}, ["POST"]),
+    # public by design: any signed-in user may read a creator's or a listed partner's profile
+    "creator-detail": ({"handle": "public_creator"}, ["GET"]),
+    "partner-detail": ({"pk": "public_partner"}, ["GET"]),
+}
+PUBLIC_OBJECTS = {"creator-detail", "partner-detail"}
+ANONYMOUS_OK = {"login", "healthz", "api-schema", "api-docs", "api-token", "logout"}
+
+
+def project_routes(resolver=None, namespace=""):
+    """(name, pattern) for every route outside Django admin."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            inner = f"{entry.namespace}:" if entry.namespace else namespace
+            yield from project_routes(entry, inner if entry.namespace else namespace)
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}{entry.name}" if entry.name else str(entry.pattern)), entry
+
+
+def test_every_route_is_covered_by_the_walk():
+    names = {name for name, _ in project_routes()}
+    assert names - set(ROUTES) == set(), "new routes must be added to the isolation walk"
+    assert set(ROUTES) - names == set(), "routes listed here no longer exist"
+
+
+@pytest.fixture
+def foreign():
+    """Objects that belong to partner B and to a creator who is not creator_silver."""
+    hidden_partner = PartnerFactory(name="Hidden Partner", slug="hidden-partner", is_listed=False)
+    partner_b = SellerFactory().partner
+    other = CreatorUserFactory(handle=SECRET, tier=3)
+    request = collaboration_request_submit(creator=other, partner=partner_b).request
+    thread = Thread.objects.create(partner=partner_b, creator=other)
+    MessageFactory(thread=thread, body="zz secret message body")
+    lead, _ = lead_add(partner=partner_b, creator=other, user=None)
+    return {
+        "hidden_partner": hidden_partner.pk,
+        "hidden_partner_slug": hidden_partner.slug,
+        "request": request.pk,
+        "thread": thread.pk,
+        "lead": lead.pk,
+        "notification": Notification.objects.filter(partner=partner_b).first().pk,
+        "public_creator": other.handle,
+        "public_partner": partner_b.pk,
+    }
+
+
+def clients(seller_a, creator_silver):
+    anonymous = APIClient()
+    seller, creator = APIClient(), APIClient()
+    seller.force_login(seller_a)
+    creator.force_login(creator_silver.user)
+    return {"anonymous": anonymous, "seller_a": seller, "creator_silver": creator}
+
+
+def call(client, method, url):
+    return (
+        getattr(client, method.lower())(url, {}, format="json")
+        if method != "GET"
+        else client.get(url)
+    )
+
+
+def test_nobody_reaches_another_partners_or_creators_objects(foreign, seller_a, creator_silver):
+    checked = 0
+    for name, (kwargs_spec, methods) in ROUTES.items():
+        kwargs = {key: foreign[value] for key, value in kwargs_spec.items()}
+        url = reverse(name, kwargs=kwargs)
+        for who, client in clients(seller_a, creator_silver).items():
+            for method in methods:
+                response = call(client, method, url)
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                checked += 1
+                where = f"{method} {url} as {who}: {response.status_code}"
+                if who == "anonymous":
+                    if name in ANONYMOUS_OK:
+                        assert response.status_code < 500, where
+                    else:
+                        assert response.status_code in (302, 401, 403), where
+                        if response.status_code == 302:
+                            assert "/login/" in response["Location"], where
+                    continue
+                if not kwargs:
+                    assert response.status_code < 500, where
+                    assert SECRET.encode() not in body, where
+                    continue
+                if name in PUBLIC_OBJECTS:
+                    assert response.status_code == 200, where
+                    assert b"zz secret message body" not in body, where
+                    continue
+                assert response.status_code in (403, 404), where
+                assert SECRET.encode() not in body and b"zz secret" not in body, where
+    assert checked > 150
+    # Nothing was changed by all that knocking.
+    assert CollaborationRequest.objects.get(pk=foreign["request"]).is_open
+    assert Thread.objects.get(pk=foreign["thread"]).messages.count() == 1
+
+
+def test_lists_show_only_the_callers_own(foreign, seller_a, creator_silver):
+    for who, client in clients(seller_a, creator_silver).items():
+        if who == "anonymous":
+            continue
+        for url in [
+            "/api/v1/leads/",
+            "/api/v1/im/threads/",
+            "/api/v1/notifications/",
+            "/api/v1/collaboration-requests/",
+            "/seller/leads/",
+            "/seller/im/",
+            "/ec/requests/",
+            "/ec/messages/",
+            "/seller/notifications/",
+        ]:
+            response = client.get(url)
+            assert SECRET.encode() not in response.content, f"{url} as {who}"
+
+
+def test_admin_is_for_staff_only(seller_a):
+    client = APIClient()
+    client.force_login(seller_a)
+    response = client.get("/admin/leads/lead/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
