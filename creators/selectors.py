@@ -3,6 +3,26 @@
 from .models import JobRun
 
 
+def job_runs_latest(*, jobs: list[str]) -> dict[str, JobRun]:
+    """The newest successful run of each job, in one query."""
+    from django.db.models import Subquery
+
+    latest = [
+        Subquery(
+            JobRun.objects.filter(job=job, status=JobRun.Status.SUCCEEDED)
+            .order_by("-started_at")
+            .values("pk")[:1]
+        )
+        for job in jobs
+    ]
+    from django.db.models import Q
+
+    condition = Q()
+    for subquery in latest:
+        condition |= Q(pk=subquery)
+    return {run.job: run for run in JobRun.objects.filter(condition)}
+
+
 def job_run_latest(*, job: str) -> JobRun | None:
     """The newest successful run of a job (it says how fresh tiers or followers are)."""
     return (

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from creators.models import JobRun
-from creators.selectors import job_run_latest
+from creators.selectors import job_runs_latest
 from partner_center.roles import seller_partner, seller_required
 
 from . import selectors, services
@@ -27,8 +27,9 @@ def pool(request):
     if valid:
         paginator = Paginator(filterset.qs, PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
-    tiers_run = job_run_latest(job=JobRun.Job.REFRESH_TIERS)
-    followers_run = job_run_latest(job=JobRun.Job.REFRESH_FOLLOWERS)
+    runs = job_runs_latest(jobs=[JobRun.Job.REFRESH_TIERS, JobRun.Job.REFRESH_FOLLOWERS])
+    tiers_run = runs.get(JobRun.Job.REFRESH_TIERS)
+    followers_run = runs.get(JobRun.Job.REFRESH_FOLLOWERS)
     context = {
         "nav": "pool",
         "filterset": filterset,

@@ -15,12 +15,10 @@ def seller_partner(user):
     """The partner a seller works for, or None (looked up once per request's user)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    if not hasattr(user, "_seller_partner"):
-        from creators.models import PartnerStaff
-
-        staff = PartnerStaff.objects.select_related("partner").filter(user=user).first()
-        user._seller_partner = staff.partner if staff else None
-    return user._seller_partner
+    try:
+        return user.partner_staff.partner  # loaded with the user by PartnerCenterBackend
+    except ObjectDoesNotExist:
+        return None
 
 
 def creator_of(user):

@@ -1,0 +1,226 @@
+"""`make bench`: the scale benchmark on PostgreSQL; prints `name: value unit` lines.
+
+BENCH_CREATORS sets the size (default 1,000,000); DATABASE_URL the database (default the
+`bench` database on the local PostgreSQL). Figures are medians; see bench/README.md.
+"""
+
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partner_center.settings.test")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import psycopg2  # noqa: E402
+
+TARGETS = {
+    "tier_refresh_ratio": 1.5,
+    "tier_refresh_s": 60,
+    "follower_refresh_ratio": 1.5,
+    "follower_refresh_s": 60,
+    "expiry_s": 2,
+    "leads_api_p95_ms": 80,
+    "leads_ratio": 3,
+    "leads_queries_max": 6,
+    "pool_page_p95_ms": 150,
+}
+MIX = [
+    "",
+    "tier=gold",
+    "tier=silver&tier=gold&tier=platinum&followers=100k-1m",
+    "source=instant_message",
+    "search=ava%2012",
+    "page=2000",
+]
+REPEATS = int(os.environ.get("BENCH_REPEATS", "15"))
+
+
+def ensure_database(url: str) -> None:
+    import dj_database_url
+
+    cfg = dj_database_url.parse(url)
+    conn = psycopg2.connect(
+        host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], dbname="postgres"
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+    conn.close()
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def pct(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    creators = int(os.environ.get("BENCH_CREATORS", "1000000"))
+    ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench import dataset
+    from creators import services
+    from creators.models import Partner, PartnerStaff
+    from leads.services import authorizations_expire
+
+    call_command("migrate", verbosity=0)
+    if not dataset.present(creators):
+        started = time.perf_counter()
+        dataset.build(creators, log=lambda m: print(f"# {m}", flush=True))
+        print(f"# dataset built in {time.perf_counter() - started:.0f}s", flush=True)
+    size = dataset.sizes(creators)
+    figures: dict[str, float] = {}
+
+    # Tier refresh: alternate two refresh dates so every run does the full work.
+    dates = [dt.date(2026, 12, 2), dt.date(2026, 12, 3)]
+    runs = [timed(lambda d=dates[i % 2]: services.tiers_refresh(as_of=d)) for i in range(3)]
+    figures["tier_refresh_s"] = statistics.median(runs)
+    thresholds = services.tier_thresholds()
+    case_sql, case_params = services._tier_case_sql("COALESCE(s.cents, 0)", thresholds)
+    floor_sql = f"""
+        UPDATE creators_creator c SET tier = n.tier, live_gmv_30d = n.gmv, tier_as_of = %s,
+               tier_refreshed_at = now()
+        FROM (SELECT c2.id, COALESCE(s.cents, 0) / 100.0 AS gmv, {case_sql} AS tier
+              FROM creators_creator c2 LEFT JOIN (
+                  SELECT creator_id, SUM(live_gmv_usd) * 100 AS cents
+                  FROM creators_creatordailystats WHERE date >= %s AND date <= %s
+                  GROUP BY creator_id) s ON s.creator_id = c2.id) n
+        WHERE c.id = n.id
+    """
+
+    def tier_floor(as_of):
+        start, end = services.tier_window(as_of)
+        with connection.cursor() as cursor:
+            cursor.execute(floor_sql, [as_of, *case_params, start, end])
+
+    runs = [timed(lambda d=dates[(i + 1) % 2]: tier_floor(d)) for i in range(3)]
+    figures["tier_refresh_sql_s"] = statistics.median(runs)
+    figures["tier_refresh_ratio"] = figures["tier_refresh_s"] / figures["tier_refresh_sql_s"]
+
+    # Follower refresh: a new day of followers arrives before each run (outside the timing).
+    def bump():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE creators_creatordailystats SET followers = followers + 1 "
+                "WHERE date = (SELECT max(date) FROM creators_creatordailystats)"
+            )
+
+    def follower_floor():
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                UPDATE creators_creator c SET follower_count = l.followers,
+                       followers_as_of = l.date, followers_refreshed_at = now()
+                FROM (SELECT DISTINCT ON (creator_id) creator_id, date, followers
+                      FROM creators_creatordailystats ORDER BY creator_id, date DESC) l
+                WHERE c.id = l.creator_id""")
+
+    runs, floors = [], []
+    for _ in range(3):
+        bump()
+        runs.append(timed(services.followers_refresh))
+        bump()
+        floors.append(timed(follower_floor))
+    figures["follower_refresh_s"] = statistics.median(runs)
+    figures["follower_refresh_sql_s"] = statistics.median(floors)
+    figures["follower_refresh_ratio"] = (
+        figures["follower_refresh_s"] / figures["follower_refresh_sql_s"]
+    )
+
+    big = Partner.objects.get(slug="bench-big")
+
+    def reset_expiry():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE leads_lead SET authorization_expired_at = NULL "
+                "WHERE authorization_expired_at IS NOT NULL"
+            )
+            cursor.execute("DELETE FROM leads_notification")
+            cursor.execute("DELETE FROM leads_leadevent")
+
+    runs = []
+    for _ in range(3):
+        reset_expiry()
+        runs.append(timed(authorizations_expire))
+    figures["expiry_s"] = statistics.median(runs)
+
+    user, _ = User.objects.get_or_create(username="bench_seller")
+    PartnerStaff.objects.get_or_create(user=user, defaults={"partner": big})
+    client = Client()
+    client.force_login(user)
+
+    def measure(path):
+        times, sql_times, most_queries = [], [], 0
+        for query in MIX:
+            for _ in range(REPEATS):
+                with CaptureQueriesContext(connection) as captured:
+                    took = timed(lambda q=query: client.get(f"{path}?{q}"))
+                times.append(took * 1000)
+                most_queries = max(most_queries, len(captured))
+                bare = 0.0
+                with connection.cursor() as cursor:
+                    for q in captured.captured_queries:
+                        bare += timed(lambda s=q["sql"]: cursor.execute(s))
+                sql_times.append(bare * 1000)
+        return times, sql_times, most_queries
+
+    api, api_sql, api_queries = measure("/api/v1/leads/")
+    figures["leads_api_p50_ms"] = pct(api, 50)
+    figures["leads_api_p95_ms"] = pct(api, 95)
+    figures["leads_sql_p95_ms"] = pct(api_sql, 95)
+    figures["leads_ratio"] = figures["leads_api_p95_ms"] / figures["leads_sql_p95_ms"]
+    page, _, page_queries = measure("/seller/leads/")
+    figures["leads_queries_max"] = max(api_queries, page_queries)
+    figures["pool_page_p95_ms"] = pct(page, 95)
+
+    units = {"_s": "s", "_ms": "ms", "_ratio": "x", "_max": "queries"}
+    missed = []
+    for name, value in figures.items():
+        unit = next((u for suffix, u in units.items() if name.endswith(suffix)), "")
+        verdict = ""
+        if name in TARGETS:
+            ok = value <= TARGETS[name]
+            verdict = f"  [{'PASS' if ok else 'MISS'} <= {TARGETS[name]}]"
+            if not ok:
+                missed.append(name)
+        print(
+            f"{name}: {value:.3f} {unit}{verdict}"
+            if isinstance(value, float)
+            else f"{name}: {value} {unit}{verdict}"
+        )
+    results = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "dataset": size,
+        "figures": {k: round(v, 3) for k, v in figures.items()},
+        "missed": missed,
+    }
+    out = Path(__file__).with_name("results.json")
+    if creators != 1_000_000:
+        out = Path(__file__).with_name(f"results-{creators}.json")
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"# written to {out.name}")
+    return 1 if missed and os.environ.get("BENCH_STRICT") == "1" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
