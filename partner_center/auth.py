@@ -1,5 +1,6 @@
 """Authentication backend that loads a user's seller and creator links with the user."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 
@@ -7,7 +8,7 @@ class PartnerCenterBackend(ModelBackend):
     def get_user(self, user_id):
         # One query per request instead of three: every page asks who the user works for.
         user = (
-            self.get_user_model()
+            get_user_model()
             ._default_manager.select_related("partner_staff__partner", "creator")
             .filter(pk=user_id)
             .first()
