@@ -43,11 +43,11 @@ def build(creators: int, log=print) -> None:
             SELECT 'bc_' || g, 'Bench ' || (ARRAY['Ava','Leo','Mia','Kai','Zoe','Max'])[g %% 6 + 1]
                    || ' ' || g, '',
                    (ARRAY[0,0,0,1,1,1,2,2,3,3,4,5,6,7,8])[g %% 15 + 1], 0,
-                   CASE WHEN g %% 10 < 4 THEN (g * 7919) %% 10000
-                        WHEN g %% 10 < 7 THEN 10000 + (g * 7919) %% 90000
-                        WHEN g %% 10 < 9 THEN 100000 + (g * 7919) %% 900000
-                        WHEN g %% 100 < 99 THEN 1000000 + (g * 7919) %% 9000000
-                        ELSE 10000000 + (g * 7919) %% 40000000 END,
+                   CASE WHEN g %% 10 < 4 THEN (g::bigint * 7919) %% 10000
+                        WHEN g %% 10 < 7 THEN 10000 + (g::bigint * 7919) %% 90000
+                        WHEN g %% 10 < 9 THEN 100000 + (g::bigint * 7919) %% 900000
+                        WHEN g %% 100 < 99 THEN 1000000 + (g::bigint * 7919) %% 9000000
+                        ELSE 10000000 + (g::bigint * 7919) %% 40000000 END,
                    now()
             FROM generate_series(1, %s) g
             """,

@@ -15,11 +15,11 @@ from .models import Creator
 from .selectors import partner_directory
 from .serializers import (
     CreatorProfileSerializer,
+    CreatorStatsBatchSerializer,
+    CreatorStatsImportResultSerializer,
     MeSerializer,
     PartnerSerializer,
-    StatsBatchRequestSerializer,
     StatsBatchSerializer,
-    StatsImportResultSerializer,
     TokenRequestSerializer,
     TokenSerializer,
 )
@@ -109,8 +109,8 @@ class CreatorStatsView(APIView):
     permission_classes = [roles.IsStaffUser]
 
     @extend_schema(
-        request=StatsBatchRequestSerializer,
-        responses={201: StatsImportResultSerializer},
+        request=CreatorStatsBatchSerializer,
+        responses={201: CreatorStatsImportResultSerializer},
         description=(
             "Rows are `{handle, date, live_gmv_usd, followers}` plus optional `live_sessions`, "
             "`average_viewers`, `top_category`. A bad row answers 400 with "
@@ -122,4 +122,6 @@ class CreatorStatsView(APIView):
         batch.is_valid(raise_exception=True)
         rows = services.stats_rows_parse(batch.validated_data["rows"], first_line=1)
         result = services.creator_stats_import(rows=rows)
-        return Response(StatsImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CreatorStatsImportResultSerializer(result).data, status=status.HTTP_201_CREATED
+        )

@@ -87,7 +87,7 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
-class StatsRowSerializer(serializers.Serializer):
+class CreatorStatsRowSerializer(serializers.Serializer):
     """One day of one creator in the creator-stats feed (documents the request schema)."""
 
     handle = serializers.RegexField(r"^@?[A-Za-z0-9_.]{2,64}$")
@@ -95,7 +95,9 @@ class StatsRowSerializer(serializers.Serializer):
     live_gmv_usd = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, help_text="That day's LIVE GMV in USD."
     )
-    followers = serializers.IntegerField(min_value=0, help_text="Followers at the end of the day.")
+    followers = serializers.IntegerField(
+        min_value=0, max_value=10**12, help_text="Followers at the end of the day."
+    )
     live_sessions = serializers.IntegerField(min_value=0, required=False)
     average_viewers = serializers.IntegerField(min_value=0, required=False)
     top_category = serializers.CharField(max_length=64, required=False, allow_blank=True)
@@ -111,13 +113,13 @@ class StatsBatchSerializer(serializers.Serializer):
     rows = serializers.ListField(max_length=MAX_STATS_ROWS)
 
 
-class StatsBatchRequestSerializer(serializers.Serializer):
+class CreatorStatsBatchSerializer(serializers.Serializer):
     """The request body as documented: up to 10,000 rows, applied all or nothing."""
 
-    rows = StatsRowSerializer(many=True, max_length=MAX_STATS_ROWS)
+    rows = serializers.ListField(child=CreatorStatsRowSerializer(), max_length=MAX_STATS_ROWS)
 
 
-class StatsImportResultSerializer(serializers.Serializer):
+class CreatorStatsImportResultSerializer(serializers.Serializer):
     rows = serializers.IntegerField()
     creators_created = serializers.IntegerField()
     rows_created = serializers.IntegerField()

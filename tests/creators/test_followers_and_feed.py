@@ -1,14 +1,16 @@
 """Daily follower refresh and the creator-stats feed intake (CSV command and API)."""
 
 import datetime as dt
+import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from creators.models import Creator, CreatorDailyStats, JobRun
-from tests.factories import CreatorDailyStatsFactory, CreatorFactory, LeadFactory, UserFactory
+from creators.models import Creator, CreatorDailyStats, JobRun, Tier
+from tests.factories import CreatorDailyStatsFactory, CreatorFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,31 +88,74 @@ def test_a_file_without_the_header_is_refused(tmp_path):
         call_command("import_creator_stats", str(tmp_path / "missing.csv"))
 
 
-def test_the_stats_api_is_for_staff_and_all_or_nothing(api_as, seller_a):
-    staff = UserFactory(is_staff=True)
-    rows = [
-        {"handle": "feed_a", "date": "2026-11-20", "live_gmv_usd": "10.00", "followers": 5},
-        {"handle": "feed_b", "date": "2026-11-20", "live_gmv_usd": "20.00", "followers": 6},
-    ]
-    assert (
-        api_as(seller_a).post("/api/v1/creator-stats/", {"rows": rows}, format="json").status_code
-        == 403
+def test_line_numbers_count_blank_lines_and_quoted_line_breaks(tmp_path):
+    path = write(
+        tmp_path,
+        "handle,date,live_gmv_usd,followers,top_category\n"
+        "good_one,2026-11-20,1.00,10,Beauty\n"
+        "\n"
+        'good_two,2026-11-20,1.00,10,"Home\nand Garden"\n'
+        "bad_one,2026-11-20,1.00,ten,Home\n"
+        "too_many,2026-11-20,1.00,10,Home,extra\n",
     )
 
-    bad = [*rows, {"handle": "feed_c", "date": "nope", "live_gmv_usd": "1", "followers": 1}]
-    response = api_as(staff).post("/api/v1/creator-stats/", {"rows": bad}, format="json")
-    assert response.status_code == 400
-    assert response.json()["errors"]["rows"] == ["line 3: date must be YYYY-MM-DD, not 'nope'"]
-    assert CreatorDailyStats.objects.count() == 0
+    with pytest.raises(CommandError) as error:
+        call_command("import_creator_stats", path)
 
-    response = api_as(staff).post("/api/v1/creator-stats/", {"rows": rows}, format="json")
-    assert response.status_code == 201
-    assert response.json() == {
-        "rows": 2,
-        "creators_created": 2,
-        "rows_created": 2,
-        "rows_updated": 0,
-        "rows_unchanged": 0,
-    }
-    response = api_as(staff).post("/api/v1/creator-stats/", {"rows": "nope"}, format="json")
-    assert response.status_code == 400 and "rows" in response.json()["errors"]
+    assert str(error.value).splitlines()[1:] == [
+        "line 6: followers must be a whole number, not 'ten'",
+        "line 7: 6 cells, but the header has 5",
+    ]
+    assert not CreatorDailyStats.objects.exists()
+
+
+def test_optional_columns_and_corrections(tmp_path, capsys):
+    CreatorFactory(handle="known_one")
+    header = "handle,date,live_gmv_usd,followers,live_sessions,average_viewers,top_category\n"
+    call_command(
+        "import_creator_stats",
+        write(tmp_path, header + "known_one,2026-11-20,50.00,100,2,35,Pets\n"),
+    )
+    assert "1 new, 0 changed, 0 unchanged; 0 new creators" in capsys.readouterr().out
+    row = CreatorDailyStats.objects.get()
+    assert (row.live_sessions, row.average_viewers, row.top_category) == (2, 35, "Pets")
+
+    # The platform corrects a day: the row is updated, not duplicated.
+    out = io.StringIO()
+    call_command(
+        "import_creator_stats",
+        write(tmp_path, header + "known_one,2026-11-20,55.00,100,2,35,Pets\n"),
+        stdout=out,
+    )
+    assert re.fullmatch(
+        r"Imported 1 rows: 0 new, 1 changed, 0 unchanged; 0 new creators in \d+\.\d\ds\.\n",
+        out.getvalue(),
+    )
+    assert CreatorDailyStats.objects.get().live_gmv_usd == Decimal("55.00")
+
+
+def test_an_imported_feed_is_what_the_next_refreshes_read(tmp_path):
+    path = write(
+        tmp_path,
+        "handle,date,live_gmv_usd,followers\n"
+        "fresh_face,2026-11-02,600.00,9000\n"
+        "fresh_face,2026-12-01,400.00,10000\n",
+    )
+    call_command("import_creator_stats", path)
+    call_command("refresh_tiers", "--as-of", "2026-12-02")
+    call_command("refresh_followers")
+
+    creator = Creator.objects.get(handle="fresh_face")
+    assert (creator.tier, creator.live_gmv_30d) == (Tier.SILVER, Decimal("1000.00"))
+    assert (creator.follower_count, creator.followers_as_of) == (10_000, dt.date(2026, 12, 1))
+
+
+def test_the_csv_is_read_as_utf8_and_a_non_utf8_file_is_refused(tmp_path):
+    path = tmp_path / "feed.csv"
+    path.write_bytes(b"\xef\xbb\xbfhandle,date,live_gmv_usd,followers\nbom_ok,2026-11-20,1,1\n")
+    call_command("import_creator_stats", str(path))
+    assert Creator.objects.filter(handle="bom_ok").exists()
+
+    path.write_bytes(b"handle,date,live_gmv_usd,followers\n\xff\xfe,2026-11-20,1,1\n")
+    with pytest.raises(CommandError, match="not UTF-8"):
+        call_command("import_creator_stats", str(path))

@@ -128,3 +128,137 @@ def test_a_bad_as_of_is_refused_naming_the_option():
 
     with pytest.raises(CommandError, match="--as-of"):
         call_command("refresh_tiers", "--as-of", "2026-13-40")
+
+
+def test_a_same_day_rerun_after_a_threshold_change_keeps_the_history():
+    creator = CreatorFactory()
+    gmv(creator, dt.date(2026, 11, 20), "4000.00")
+    refresh()
+    TierThreshold.objects.filter(tier=Tier.GOLD).update(min_live_gmv_usd=Decimal("3500.00"))
+
+    refresh()
+
+    creator.refresh_from_db()
+    assert creator.tier == Tier.GOLD
+    assert list(
+        TierHistory.objects.filter(creator=creator)
+        .order_by("id")
+        .values_list("as_of", "previous_tier", "tier", "live_gmv_30d")
+    ) == [
+        (DEC_2, Tier.NON_TIERED, Tier.SILVER, Decimal("4000.00")),
+        (DEC_2, Tier.SILVER, Tier.GOLD, Decimal("4000.00")),
+    ]
+
+
+def test_the_command_prints_rows_changed_and_duration():
+    import io
+    import re
+
+    CreatorFactory.create_batch(3)
+    out = io.StringIO()
+
+    call_command("refresh_tiers", "--as-of", "2026-12-02", stdout=out)
+
+    run = JobRun.objects.get()
+    assert re.fullmatch(
+        rf"Tier refresh as of 2026-12-02 \(job run #{run.pk}\): 3 creators changed "
+        r"in \d+\.\d\ds\.\n",
+        out.getvalue(),
+    )
+
+
+@pytest.mark.parametrize("bad", ["2026-13-40", "20261202", "yesterday", ""])
+def test_every_bad_as_of_is_refused(bad):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--as-of must be YYYY-MM-DD"):
+        call_command("refresh_tiers", "--as-of", bad)
+    assert not JobRun.objects.exists()
+
+
+def test_without_as_of_the_refresh_is_for_today_in_pacific_time():
+    import time_machine
+
+    creator = CreatorFactory()
+    gmv(creator, dt.date(2026, 12, 1), "1000.00")  # D-1 for a Dec 2 refresh
+    # 07:30 UTC on Dec 2 is still Dec 1 in Los Angeles: D is Dec 1, so Dec 1 is not counted.
+    with time_machine.travel(dt.datetime(2026, 12, 2, 7, 30, tzinfo=dt.UTC), tick=False):
+        call_command("refresh_tiers")
+    creator.refresh_from_db()
+    assert (creator.tier_as_of, creator.tier) == (dt.date(2026, 12, 1), Tier.NON_TIERED)
+
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC), tick=False):
+        call_command("refresh_tiers")
+    creator.refresh_from_db()
+    assert (creator.tier_as_of, creator.tier) == (DEC_2, Tier.SILVER)
+
+
+# --- the Celery tasks (eager in tests) --------------------------------------------------
+
+
+def test_the_tier_task_runs_the_refresh_and_reports_its_run():
+    from creators.tasks import refresh_tiers_task
+
+    creator = CreatorFactory()
+    gmv(creator, dt.date(2026, 11, 20), "1000.00")
+
+    result = refresh_tiers_task.delay(as_of="2026-12-02").get()
+
+    run = JobRun.objects.get(job=JobRun.Job.REFRESH_TIERS)
+    assert result == {"job_run": run.pk, "rows_changed": 1}
+    creator.refresh_from_db()
+    assert (creator.tier, creator.tier_as_of) == (Tier.SILVER, DEC_2)
+    assert refresh_tiers_task.delay(as_of="2026-12-02").get()["rows_changed"] == 0
+
+
+def test_the_follower_task_runs_the_refresh():
+    from creators.tasks import refresh_followers_task
+
+    creator = CreatorFactory(follower_count=0)
+    CreatorDailyStatsFactory(creator=creator, date=dt.date(2026, 11, 20), followers=321)
+
+    result = refresh_followers_task.delay().get()
+
+    run = JobRun.objects.get(job=JobRun.Job.REFRESH_FOLLOWERS)
+    assert result == {"job_run": run.pk, "rows_changed": 1}
+    creator.refresh_from_db()
+    assert creator.follower_count == 321
+
+
+def test_the_tasks_are_idempotent_late_acked_retried_and_time_limited():
+    from django.db import InterfaceError, OperationalError
+
+    from creators.tasks import refresh_followers_task, refresh_tiers_task
+
+    for task in [refresh_tiers_task, refresh_followers_task]:
+        assert task.acks_late is True
+        assert set(task.autoretry_for) == {OperationalError, InterfaceError}
+        assert task.retry_backoff and task.max_retries == 5
+        assert 0 < task.soft_time_limit < task.time_limit
+    assert refresh_tiers_task.name == "creators.tasks.refresh_tiers_task"
+    assert refresh_followers_task.name == "creators.tasks.refresh_followers_task"
+
+
+def test_a_transient_database_error_is_retried(monkeypatch):
+    from django.db import OperationalError
+
+    from creators import services
+    from creators.tasks import refresh_followers_task
+
+    real = services.followers_refresh
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return real()
+
+    monkeypatch.setattr(services, "followers_refresh", flaky)
+
+    # Eagerly, Celery runs the retry at once (no backoff wait).
+    result = refresh_followers_task.apply(throw=False)
+
+    assert result.state == "SUCCESS"
+    assert len(calls) == 2
+    assert JobRun.objects.get(job=JobRun.Job.REFRESH_FOLLOWERS).status == JobRun.Status.SUCCEEDED
