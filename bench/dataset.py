@@ -19,10 +19,17 @@ def sizes(creators: int) -> dict:
     }
 
 
+VERSION = 2  # bump when the dataset's shape changes
+
+
 def present(creators: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM creators_creator WHERE handle LIKE 'bc\\_%%'")
-        return cursor.fetchone()[0] == creators
+        if cursor.fetchone()[0] != creators:
+            return False
+        cursor.execute("SELECT count(*) FROM creators_partner WHERE slug = %s",
+                       [f"bench-v{VERSION}"])
+        return cursor.fetchone()[0] == 1
 
 
 def build(creators: int, log=print) -> None:
@@ -42,11 +49,14 @@ def build(creators: int, log=print) -> None:
                 follower_count, created_at)
             SELECT 'bc_' || g, 'Bench ' || (ARRAY['Ava','Leo','Mia','Kai','Zoe','Max'])[g %% 6 + 1]
                    || ' ' || g, '',
-                   (ARRAY[0,0,0,1,1,1,2,2,3,3,4,5,6,7,8])[g %% 15 + 1], 0,
-                   CASE WHEN g %% 10 < 4 THEN (g::bigint * 7919) %% 10000
-                        WHEN g %% 10 < 7 THEN 10000 + (g::bigint * 7919) %% 90000
-                        WHEN g %% 10 < 9 THEN 100000 + (g::bigint * 7919) %% 900000
-                        WHEN g %% 100 < 99 THEN 1000000 + (g::bigint * 7919) %% 9000000
+                   (ARRAY[0,0,0,1,1,1,2,2,3,3,4,5,6,7,8])[(g::bigint * 2654435761) %% 15 + 1], 0,
+                   CASE WHEN (g::bigint * 40503) %% 100 < 40 THEN (g::bigint * 7919) %% 10000
+                        WHEN (g::bigint * 40503) %% 100 < 70
+                             THEN 10000 + (g::bigint * 7919) %% 90000
+                        WHEN (g::bigint * 40503) %% 100 < 90
+                             THEN 100000 + (g::bigint * 7919) %% 900000
+                        WHEN (g::bigint * 40503) %% 100 < 99
+                             THEN 1000000 + (g::bigint * 7919) %% 9000000
                         ELSE 10000000 + (g::bigint * 7919) %% 40000000 END,
                    now()
             FROM generate_series(1, %s) g
@@ -117,6 +127,11 @@ def build(creators: int, log=print) -> None:
                 size["big_partner_leads"],
                 size["other_leads"],
             ],
+        )
+        cursor.execute(
+            "INSERT INTO creators_partner (name, slug, partner_type, profile, categories, logo, "
+            "is_listed, created_at) VALUES (%s, %s, 'L2L', 'dataset marker', '', '', false, now())",
+            [f"Bench dataset v{VERSION}", f"bench-v{VERSION}"],
         )
         log("leads done; analyzing")
         cursor.execute("ANALYZE")

@@ -281,7 +281,6 @@ def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
     lead_t = Lead._meta.db_table
     creator_t = Creator._meta.db_table
     notification_t = Notification._meta.db_table
-    event_t = LeadEvent._meta.db_table
     when = db_value(now)
     with job_run_record(job=JobRun.Job.EXPIRE_AUTHORIZATIONS) as run:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -307,15 +306,6 @@ def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
                     WHERE l.authorization_expired_at = %s AND l.removed_at IS NULL
                     """,
                     [NotificationKind.AUTHORIZATION_EXPIRED, when, when],
-                )
-                cursor.execute(
-                    f"""
-                    INSERT INTO {event_t} (lead_id, kind, actor_id, from_status, to_status,
-                                           created_at)
-                    SELECT l.id, %s, NULL, '', '', %s FROM {lead_t} l
-                    WHERE l.authorization_expired_at = %s
-                    """,
-                    [LeadEvent.Kind.AUTHORIZATION_EXPIRED, when, when],
                 )
             CollaborationRequest.objects.filter(
                 is_open=True, authorization_expires_at__lte=now

@@ -1,13 +1,13 @@
 """Seller pages: the Leads Pool (Seller Management > Seller leads pool)."""
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from creators.models import JobRun
 from creators.selectors import job_runs_latest
+from partner_center.pagination import DeferredJoinPaginator
 from partner_center.roles import seller_partner, seller_required
 
 from . import selectors, services
@@ -25,7 +25,7 @@ def pool(request):
     valid = filterset.is_valid()
     page = None
     if valid:
-        paginator = Paginator(filterset.qs, PAGE_SIZE)
+        paginator = DeferredJoinPaginator(filterset.qs, PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
     runs = job_runs_latest(jobs=[JobRun.Job.REFRESH_TIERS, JobRun.Job.REFRESH_FOLLOWERS])
     tiers_run = runs.get(JobRun.Job.REFRESH_TIERS)
