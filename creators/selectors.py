@@ -2,9 +2,22 @@
 
 from .models import JobRun
 
+FRESHNESS_CACHE_SECONDS = 60
+
 
 def job_runs_latest(*, jobs: list[str]) -> dict[str, JobRun]:
-    """The newest successful run of each job, in one query."""
+    """The newest successful run of each job (cached a minute: it changes daily at most)."""
+    from django.core.cache import cache
+
+    key = "job-runs-latest:" + ",".join(sorted(jobs))
+    runs = cache.get(key)
+    if runs is None:
+        runs = _job_runs_latest(jobs)
+        cache.set(key, runs, FRESHNESS_CACHE_SECONDS)
+    return runs
+
+
+def _job_runs_latest(jobs: list[str]) -> dict[str, JobRun]:
     from django.db.models import Subquery
 
     latest = [

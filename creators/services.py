@@ -61,6 +61,16 @@ def tier_for_gmv(gmv: Decimal, thresholds: dict[Tier, Decimal] | None = None) ->
     return max(reached, default=Tier.NON_TIERED)
 
 
+def _forget_freshness() -> None:
+    """Pages cache "Tier data as of …" for a minute; a finished run in this process clears it."""
+    from django.core.cache import cache
+
+    cache.delete_many(
+        [f"job-runs-latest:{a},{b}" for a, b in [(JobRun.Job.REFRESH_FOLLOWERS,
+                                                  JobRun.Job.REFRESH_TIERS)]]
+    )
+
+
 @contextmanager
 def job_run_record(*, job: str, as_of: dt.date | None = None):
     """Record a job run: started, then succeeded with its row count, or failed."""
@@ -75,6 +85,7 @@ def job_run_record(*, job: str, as_of: dt.date | None = None):
         raise
     run.status = JobRun.Status.SUCCEEDED
     run.finished_at = timezone.now()
+    _forget_freshness()
     run.save(update_fields=["status", "finished_at", "rows_changed", "detail"])
 
 

@@ -83,3 +83,13 @@ def api_as():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (freshness notes, throttle counters)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
