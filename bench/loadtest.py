@@ -92,7 +92,8 @@ def main() -> int:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA.replace("TOKEN", token))
         out = subprocess.run(
-            ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds}s", "-s", script.name,
+            ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds}s", "--timeout", "30s",
+             "-s", script.name,
              f"http://127.0.0.1:{port}"],
             capture_output=True, text=True, timeout=seconds + 60,
         ).stdout
@@ -106,6 +107,7 @@ def main() -> int:
     print(f"load_requests_per_s: {rps:.1f} req/s")
     print(f"load_p50_ms: {stats['p50_us'] / 1000:.1f} ms")
     print(f"load_p95_ms: {stats['p95_us'] / 1000:.1f} ms")
+    print(f"load_non_2xx: {stats['non2xx']} responses")
     print(f"load_errors: {stats['non2xx'] + stats['errors']} errors")
     return 0 if stats["non2xx"] + stats["errors"] == 0 else 1
 
