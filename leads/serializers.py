@@ -18,13 +18,18 @@ class LicensedDataSerializer(serializers.Serializer):
 
 
 class LeadCreatorSerializer(serializers.Serializer):
-    """The creator as the pool shows them: refreshed tier and followers."""
+    """The creator as the pool shows them: refreshed tier and followers.
+
+    Tier and followers are the lead's own copies (kept in step by the refresh jobs), so a page
+    of leads costs no extra query.
+    """
 
     handle = serializers.CharField(source="creator.handle")
     display_name = serializers.CharField(source="creator.name")
     tier = serializers.SerializerMethodField()
     tier_label = serializers.SerializerMethodField()
     follower_count = serializers.IntegerField(source="creator_follower_count")
+    avatar_url = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.ChoiceField(choices=TIER_KEYS, allow_null=True))
     def get_tier(self, lead) -> str | None:
@@ -32,6 +37,13 @@ class LeadCreatorSerializer(serializers.Serializer):
 
     def get_tier_label(self, lead) -> str:
         return Tier(lead.creator_tier).label
+
+    def get_avatar_url(self, lead) -> str | None:
+        avatar = lead.creator.avatar
+        if not avatar:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(avatar.url) if request else avatar.url
 
 
 class LeadSerializer(serializers.ModelSerializer):
@@ -69,4 +81,6 @@ class LeadSerializer(serializers.ModelSerializer):
 
 
 class LeadStatusSerializer(serializers.Serializer):
+    """The body of `PATCH /api/v1/leads/{id}/`: only `status` may change."""
+
     status = serializers.ChoiceField(choices=LeadStatus.choices)

@@ -1,8 +1,11 @@
 """Seller pages: the Leads Pool (Seller Management > Seller leads pool)."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from creators.models import JobRun
@@ -15,6 +18,24 @@ from .filters import FOLLOWER_CHOICES, ORDERING_CHOICES, TIER_CHOICES
 from .models import Lead, LeadSource, LeadStatus
 
 PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+def _page_size(raw: str | None) -> int:
+    """`page_size` as the API reads it: a positive number up to 100, else the default."""
+    try:
+        size = int(raw or PAGE_SIZE)
+    except ValueError:
+        return PAGE_SIZE
+    return min(size, MAX_PAGE_SIZE) if size > 0 else PAGE_SIZE
+
+
+def _with_row_facts(lead: Lead, now) -> Lead:
+    """What a row shows besides the lead: licensed data while authorized, allowed moves."""
+    lead.visible_data = lead.visible_licensed_data(now)
+    allowed = services.LEAD_STATUS_FLOW[LeadStatus(lead.status)] | {lead.status}
+    lead.status_options = [(key, label, key in allowed) for key, label in LeadStatus.choices]
+    return lead
 
 
 @seller_required
@@ -23,10 +44,13 @@ def pool(request):
     partner = seller_partner(request.user)
     filterset = selectors.lead_list(partner=partner, params=request.GET)
     valid = filterset.is_valid()
+    now = timezone.now()
     page = None
     if valid:
-        paginator = DeferredJoinPaginator(filterset.qs, PAGE_SIZE)
+        paginator = DeferredJoinPaginator(filterset.qs, _page_size(request.GET.get("page_size")))
         page = paginator.get_page(request.GET.get("page"))
+        for lead in page.object_list:
+            _with_row_facts(lead, now)
     runs = job_runs_latest(jobs=[JobRun.Job.REFRESH_TIERS, JobRun.Job.REFRESH_FOLLOWERS])
     tiers_run = runs.get(JobRun.Job.REFRESH_TIERS)
     followers_run = runs.get(JobRun.Job.REFRESH_FOLLOWERS)
@@ -36,7 +60,7 @@ def pool(request):
         "errors": filterset.form.errors,
         "page": page,
         "valid": valid,
-        "now": timezone.now(),
+        "now": now,
         "tier_choices": TIER_CHOICES,
         "follower_choices": FOLLOWER_CHOICES,
         "source_choices": LeadSource.choices,
@@ -47,21 +71,34 @@ def pool(request):
         "followers_as_of": followers_run.finished_at if followers_run else None,
         "query": request.GET.urlencode(),
     }
+    # Invalid filters still render the page, with the message next to the filter.
+    status = 200 if valid else 400
     if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "leads/_pool_body.html", context, status=200 if valid else 400)
-    return render(request, "leads/pool.html", context, status=200 if valid else 400)
+        response = render(request, "leads/_pool_body.html", context, status=status)
+    else:
+        response = render(request, "leads/pool.html", context, status=status)
+    # The same URL answers a fragment to htmx and a page to the browser: never mix them up
+    # in a cache (or the back button would show a bare fragment).
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _back_to_pool(request):
+    """Without JavaScript a row's form posts normally: go back to the same filtered page."""
+    back = request.META.get("HTTP_REFERER", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect("leads:pool")
 
 
 def _row(request, lead, error=""):
+    now = timezone.now()
     return render(
         request,
         "leads/_row.html",
-        {
-            "lead": lead,
-            "now": timezone.now(),
-            "row_error": error,
-            "status_choices": LeadStatus.choices,
-        },
+        {"lead": _with_row_facts(lead, now), "now": now, "row_error": error},
     )
 
 
@@ -79,7 +116,13 @@ def lead_status(request, lead_id):
         error = " ".join(exc.message_dict.get("status", exc.messages))
     lead = Lead.objects.select_related("creator").get(pk=lead.pk)
     if not request.htmx:
-        return redirect("leads:pool")
+        if error:
+            messages.error(request, f"@{lead.creator.handle}: {error}")
+        else:
+            messages.success(
+                request, f"@{lead.creator.handle} is now {lead.get_status_display().lower()}."
+            )
+        return _back_to_pool(request)
     return _row(request, lead, error)
 
 
@@ -90,5 +133,6 @@ def lead_remove(request, lead_id):
     lead = get_object_or_404(selectors.lead_pool(partner=seller_partner(request.user)), pk=lead_id)
     services.lead_remove(lead=lead, user=request.user)
     if not request.htmx:
-        return redirect("leads:pool")
+        messages.success(request, f"@{lead.creator.handle} was removed from the Leads Pool.")
+        return _back_to_pool(request)
     return render(request, "leads/_row_removed.html", {"lead": lead})

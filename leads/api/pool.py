@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from creators.services import business_today
 from partner_center.roles import IsSeller, seller_partner
 
 from .. import selectors, services
@@ -19,6 +20,8 @@ from ..serializers import LeadSerializer, LeadStatusSerializer
 
 
 class CSVRenderer(renderers.BaseRenderer):
+    """Lets a client ask for `text/csv`; errors (400 naming the filter) still render as JSON."""
+
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
@@ -33,13 +36,28 @@ class LeadViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """The seller's own partner's Leads Pool; another partner's lead answers 404."""
+    """The seller's own partner's Leads Pool; another partner's lead answers 404.
+
+    The list, the export and the page share `LeadPoolFilter`; an invalid filter answers 400
+    with `errors` naming the parameter.
+    """
 
     permission_classes = [IsSeller]
     serializer_class = LeadSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = LeadPoolFilter
     http_method_names = ["get", "patch", "head", "options"]
+
+    @extend_schema(
+        description=(
+            "The seller's Leads Pool, newest request first. Filters combine with AND; repeated "
+            "`tier`, `followers` and `status` values combine with OR. Follower presets are "
+            "half-open: 10,000 followers belong to `10k-100k`. `followers_min` and "
+            "`followers_max` are inclusive. An invalid value answers 400 naming the parameter."
+        )
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.lead_pool(partner=seller_partner(self.request.user))
@@ -50,7 +68,11 @@ class LeadViewSet(
     @extend_schema(
         request=LeadStatusSerializer,
         responses={200: LeadSerializer},
-        description="Move a lead through the pipeline; only `status` can change.",
+        description=(
+            "Move a lead through the pipeline; only `status` can change. Any other field in "
+            "the body answers 400 naming it (nothing is silently ignored); a status the "
+            "pipeline does not allow from the current one answers 400 naming `status`."
+        ),
     )
     def partial_update(self, request, *args, **kwargs):
         lead = self.get_object()
@@ -66,12 +88,21 @@ class LeadViewSet(
         return Response(self.get_serializer(lead).data)
 
     @extend_schema(
+        operation_id="leads_export_csv",
+        filters=True,
         responses={
             (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR, description="Every lead matching the filters, one per row."
+                OpenApiTypes.STR,
+                description=(
+                    "Every lead matching the filters, one per row, in the list's order; "
+                    "`page` and `page_size` are ignored. Columns: handle, display_name, tier, "
+                    "followers, source, status, requested_at, authorization_expires_at, "
+                    "live_gmv_30d, live_sessions_30d, average_viewers, top_categories (the "
+                    "licensed columns are empty once the authorization has expired)."
+                ),
             )
         },
-        description="CSV of exactly the leads the same filters list (all pages).",
+        description="CSV of exactly the leads the same filters list (all pages), streamed.",
     )
     @action(
         detail=False,
@@ -81,7 +112,7 @@ class LeadViewSet(
     def export(self, request):
         leads = self.filter_queryset(self.get_queryset())
         partner = seller_partner(request.user)
-        filename = f"leads-{partner.slug}-{timezone.now():%Y%m%d-%H%M}.csv"
+        filename = f"leads-{partner.slug}-{business_today():%Y-%m-%d}.csv"
         response = StreamingHttpResponse(
             lead_csv_lines(leads.iterator(chunk_size=2000)), content_type="text/csv"
         )

@@ -1,65 +1,12 @@
-"""Seller journeys in real Chromium: the Leads Pool's filters and export, then IM."""
+"""Seller journey in real Chromium: IM add/remove, the pool, the notification, live messages.
 
-import csv
+The Leads Pool's filters and export have their own journey (test_seller_pool_journey.py)."""
+
 import re
 
 from playwright.sync_api import expect
 
-from creators.models import Tier
-from leads.models import LeadSource
-from tests.factories import PASSWORD, CreatorFactory, LeadFactory, ThreadFactory
-
-
-def seed_pool(partner):
-    spec = [
-        ("gold_mid", Tier.GOLD, 50_000),
-        ("gold_big", Tier.GOLD, 2_000_000),
-        ("silver_mid", Tier.SILVER, 20_000),
-        ("bronze_mid", Tier.BRONZE, 30_000),
-        ("diamond_mid", Tier.DIAMOND, 60_000),
-    ]
-    for handle, tier, followers in spec:
-        creator = CreatorFactory(handle=handle, tier=tier, follower_count=followers)
-        LeadFactory(partner=partner, creator=creator, source=LeadSource.COLLABORATION_REQUEST)
-
-
-def visible_handles(page):
-    return sorted(
-        page.locator("tr[data-handle]").evaluate_all("rows => rows.map(r => r.dataset.handle)")
-    )
-
-
-def test_seller_filters_the_pool_and_exports_what_they_see(
-    page, login, seller_a, partner_a, tmp_path
-):
-    seed_pool(partner_a)
-    login("seller_a", PASSWORD)
-    expect(page).to_have_url(re.compile(r"/seller/leads/$"))
-    expect(page.locator("nav.breadcrumbs")).to_contain_text("Seller Management > Seller leads pool")
-    expect(page.get_by_test_id("lead-count")).to_have_text("5 leads")
-
-    page.check("input[name=tier][value=gold]")
-    expect(page).to_have_url(re.compile(r"tier=gold"))
-    page.check("input[name=tier][value=silver]")
-    page.check("input[name=followers][value='10k-100k']")
-    expect(page).to_have_url(re.compile(r"followers=10k-100k"))
-    assert "tier=gold" in page.url and "tier=silver" in page.url
-    assert "followers_min" not in page.url  # empty fields stay out of the shared URL
-    expect(page.get_by_test_id("lead-count")).to_have_text("2 leads")
-    assert visible_handles(page) == ["gold_mid", "silver_mid"]
-
-    page.go_back()
-    expect(page.get_by_test_id("lead-count")).to_have_text("3 leads")
-    page.go_forward()
-    expect(page.get_by_test_id("lead-count")).to_have_text("2 leads")
-
-    with page.expect_download() as download:
-        page.get_by_test_id("export-csv").click()
-    path = tmp_path / "leads.csv"
-    download.value.save_as(path)
-    rows = list(csv.DictReader(path.open()))
-    assert sorted(r["handle"] for r in rows) == ["gold_mid", "silver_mid"]
-    assert page.js_errors == []
+from tests.factories import PASSWORD, ThreadFactory
 
 
 def test_seller_adds_and_removes_a_lead_in_im_and_sees_messages_arrive(

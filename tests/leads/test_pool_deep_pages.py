@@ -28,3 +28,12 @@ def test_deep_pages_match_plain_offsets(api_as, seller_a, partner_a, monkeypatch
     )
     assert deep == shallow
     assert sum(deep, []) == expected
+
+
+def test_a_bad_page_names_the_parameter_and_a_page_past_the_end_is_404(api_as, seller_a):
+    client = api_as(seller_a)
+    for bad in ("abc", "0", "-3", "1.5"):
+        response = client.get(f"/api/v1/leads/?page={bad}")
+        assert response.status_code == 400 and list(response.json()["errors"]) == ["page"]
+    assert client.get("/api/v1/leads/?page=99").status_code == 404
+    assert client.get("/api/v1/leads/?page=last").status_code == 200
