@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,12 +17,14 @@ from .models import Partner, Tier
 from .selectors import partner_directory
 from .services import tier_thresholds
 
+MY_REQUESTS_PAGE_SIZE = 25
+
 
 @creator_required
 def partner_list(request):
     """Top LIVE Partner: a VIP list for Silver+ creators; a plain directory for the rest."""
     creator = creator_of(request.user)
-    query = request.GET.get("q", "")[:100]
+    query = request.GET.get("q", "").strip()[:100]
     context = {
         "nav": "partners",
         "creator": creator,
@@ -36,10 +40,20 @@ def _listed_partner(slug):
     return get_object_or_404(Partner, slug=slug, is_listed=True)
 
 
+def _with_status(requests, now):
+    """Attach what the creator sees (status and authorization) to each of their requests."""
+    for collaboration in requests:
+        collaboration.status_key, collaboration.status_label = collaboration.creator_status(now)
+        collaboration.authorized = collaboration.is_authorized(now)
+    return requests
+
+
 @creator_required
 def partner_detail(request, slug):
+    """A partner's profile with Request to Collaborate, Chat in IM and the creator's requests."""
     creator = creator_of(request.user)
     partner = _listed_partner(slug)
+    now = timezone.now()
     requests = lead_selectors.collaboration_request_list(creator=creator).filter(partner=partner)
     return render(
         request,
@@ -48,15 +62,15 @@ def partner_detail(request, slug):
             "nav": "partners",
             "creator": creator,
             "partner": partner,
-            "requests": requests,
-            "now": timezone.now(),
+            "requests": _with_status(list(requests[:50]), now),
+            "now": now,
         },
     )
 
 
 def _below_silver(request, creator, partner, status=200):
     silver = tier_thresholds()[Tier.SILVER]
-    gap = max(Decimal("0"), silver - creator.live_gmv_30d)
+    gap = max(Decimal("0.00"), silver - creator.live_gmv_30d).quantize(Decimal("0.01"))
     return render(
         request,
         "creators/request_below_silver.html",
@@ -74,7 +88,8 @@ def request_collaborate(request, slug):
         return _below_silver(
             request, creator, partner, status=403 if request.method == "POST" else 200
         )
-    form = CollaborationRequestForm(request.POST or None)
+    now = timezone.now()
+    form = CollaborationRequestForm(request.POST or None, partner=partner)
     if request.method == "POST" and form.is_valid():
         try:
             result = collaboration_request_submit(
@@ -85,12 +100,27 @@ def request_collaborate(request, slug):
             )
         except NotEligible:
             return _below_silver(request, creator, partner, status=403)
-        url = redirect("creators:request_result", request_id=result.request.pk).url
-        return redirect(url if result.created else f"{url}?repeat=1")
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            url = redirect("creators:request_result", request_id=result.request.pk).url
+            return redirect(url if result.created else f"{url}?repeat=1")
+    open_request = (
+        lead_selectors.collaboration_request_list(creator=creator)
+        .filter(partner=partner, is_open=True, authorization_expires_at__gt=now)
+        .first()
+    )
     return render(
         request,
         "creators/request_form.html",
-        {"nav": "partners", "creator": creator, "partner": partner, "form": form},
+        {
+            "nav": "partners",
+            "creator": creator,
+            "partner": partner,
+            "form": form,
+            "open_request": open_request,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -104,6 +134,8 @@ def request_result(request, request_id):
     )
     if collaboration is None:
         raise Http404
+    now = timezone.now()
+    _with_status([collaboration], now)
     return render(
         request,
         "creators/request_result.html",
@@ -112,21 +144,29 @@ def request_result(request, request_id):
             "creator": creator,
             "collaboration": collaboration,
             "repeat": request.GET.get("repeat") == "1",
-            "now": timezone.now(),
+            "now": now,
         },
     )
 
 
 @creator_required
 def my_requests(request):
+    """The creator's own requests, newest first, with the status the partner gave them."""
     creator = creator_of(request.user)
+    now = timezone.now()
+    paginator = Paginator(
+        lead_selectors.collaboration_request_list(creator=creator).order_by("-submitted_at", "-id"),
+        MY_REQUESTS_PAGE_SIZE,
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "creators/my_requests.html",
         {
             "nav": "requests",
             "creator": creator,
-            "requests": lead_selectors.collaboration_request_list(creator=creator)[:200],
-            "now": timezone.now(),
+            "page": page,
+            "requests": _with_status(list(page.object_list), now),
+            "now": now,
         },
     )

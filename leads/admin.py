@@ -1,3 +1,10 @@
+"""Admin for leads, collaboration requests, notifications and lead history.
+
+Writes go through `leads.services` (admin actions), so the rules are the ones pages and the API
+follow. Licensed data disappears when its 7 days are over: non-superusers see "expired — hidden";
+superusers keep a labelled audit copy.
+"""
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -6,29 +13,56 @@ from . import services
 from .models import CollaborationRequest, Lead, LeadEvent, LeadStatus, Notification
 
 
+def _authorized(obj, now=None) -> bool:
+    expires_at = obj.authorization_expires_at
+    return expires_at is not None and expires_at > (now or timezone.now())
+
+
 class LicensedDataMixin:
-    """Licensed data is shown only while authorized; superusers may audit expired snapshots."""
+    """Licensed data is shown only while authorized; superusers may audit expired snapshots.
+
+    The choice depends on the user, so it is made per request in `get_readonly_fields` and
+    `get_list_display` (a ModelAdmin instance is shared by every request and thread).
+    """
 
     @admin.display(description="authorization")
     def authorization(self, obj):
         if obj.authorization_expires_at is None:
             return "—"
-        if obj.authorization_expires_at > timezone.now():
+        if _authorized(obj):
             return f"active until {obj.authorization_expires_at:%Y-%m-%d %H:%M} UTC"
         return "expired"
 
     @admin.display(description="licensed data")
     def licensed_data_shown(self, obj):
-        if obj.authorization_expires_at and obj.authorization_expires_at > timezone.now():
+        if _authorized(obj):
             return obj.licensed_data
-        request = getattr(self, "_request", None)
-        if request is not None and request.user.is_superuser and obj.licensed_data:
-            return f"expired — audit copy: {obj.licensed_data}"
         return "expired — hidden" if obj.licensed_data else "—"
 
-    def get_queryset(self, request):
-        self._request = request
-        return super().get_queryset(request)
+    @admin.display(description="licensed data")
+    def licensed_data_audit(self, obj):
+        if _authorized(obj) or not obj.licensed_data:
+            return self.licensed_data_shown(obj)
+        return f"expired — audit copy: {obj.licensed_data}"
+
+    @admin.display(description="licensed 30-day LIVE GMV")
+    def licensed_gmv(self, obj):
+        if not obj.licensed_data:
+            return "—"
+        if not _authorized(obj):
+            return "expired — hidden"
+        return f"${obj.licensed_data.get('live_gmv_30d', '—')}"
+
+    def _licensed_field(self, request):
+        return "licensed_data_audit" if request.user.is_superuser else "licensed_data_shown"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [self._licensed_field(request) if f == "licensed_data_shown" else f for f in fields]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return [self._licensed_field(request) if f == "licensed_data_shown" else f for f in fields]
 
 
 class LeadEventInline(admin.TabularInline):
@@ -37,23 +71,28 @@ class LeadEventInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["kind", "actor", "from_status", "to_status", "created_at"]
     fields = readonly_fields
+    ordering = ["-created_at", "-id"]
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Lead)
 class LeadAdmin(LicensedDataMixin, admin.ModelAdmin):
     list_display = [
-        "creator",
         "partner",
+        "creator",
         "source",
         "status",
         "creator_tier",
         "creator_follower_count",
         "requested_at",
-        "authorization",
         "removed_at",
+        "authorization",
+        "licensed_gmv",
     ]
     list_filter = [
         "source",
@@ -64,7 +103,6 @@ class LeadAdmin(LicensedDataMixin, admin.ModelAdmin):
     ]
     search_fields = ["creator__handle", "creator__display_name", "partner__name"]
     list_select_related = ["creator", "partner"]
-    raw_id_fields = ["creator", "partner", "removed_by", "added_by"]
     readonly_fields = [
         "partner",
         "creator",
@@ -74,6 +112,7 @@ class LeadAdmin(LicensedDataMixin, admin.ModelAdmin):
         "creator_tier",
         "creator_follower_count",
         "licensed_data_shown",
+        "authorization",
         "authorization_expires_at",
         "authorization_expired_at",
         "removed_at",
@@ -82,27 +121,34 @@ class LeadAdmin(LicensedDataMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    exclude = ["licensed_data"]
+    fields = readonly_fields
     inlines = [LeadEventInline]
-    actions = ["close_leads"]
+    actions = ["close_leads", "remove_leads"]
+    date_hierarchy = "requested_at"
     show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False  # removals are soft: use "Remove from leads"
+        return False  # removals are soft: use the "Remove selected leads from the pool" action
 
-    @admin.action(description="Close selected leads")
+    @admin.action(description="Close selected leads", permissions=["change"])
     def close_leads(self, request, queryset):
         closed = 0
         for lead in queryset:
             try:
-                services.lead_set_status(lead=lead, status=LeadStatus.CLOSED, user=request.user)
-                closed += 1
+                if lead.status != LeadStatus.CLOSED:
+                    services.lead_set_status(lead=lead, status=LeadStatus.CLOSED, user=request.user)
+                    closed += 1
             except ValidationError as exc:
                 self.message_user(request, f"{lead}: {' '.join(exc.messages)}", messages.WARNING)
-        self.message_user(request, f"Closed {closed} leads.")
+        self.message_user(request, f"Closed {closed} lead{'s' if closed != 1 else ''}.")
+
+    @admin.action(description="Remove selected leads from the pool", permissions=["change"])
+    def remove_leads(self, request, queryset):
+        removed = sum(services.lead_remove(lead=lead, user=request.user) for lead in queryset)
+        self.message_user(request, f"Removed {removed} lead{'s' if removed != 1 else ''}.")
 
 
 @admin.register(CollaborationRequest)
@@ -113,6 +159,7 @@ class CollaborationRequestAdmin(LicensedDataMixin, admin.ModelAdmin):
         "submitted_at",
         "is_open",
         "authorization",
+        "licensed_gmv",
         "creator_tier",
     ]
     list_filter = ["is_open", "creator_tier", "partner"]
@@ -127,12 +174,15 @@ class CollaborationRequestAdmin(LicensedDataMixin, admin.ModelAdmin):
         "creator_tier",
         "licensed_data_shown",
         "submitted_at",
+        "authorization",
         "authorization_expires_at",
         "is_open",
         "expired_at",
         "closed_at",
     ]
-    exclude = ["licensed_data"]
+    fields = readonly_fields
+    date_hierarchy = "submitted_at"
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
@@ -143,11 +193,13 @@ class CollaborationRequestAdmin(LicensedDataMixin, admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["partner", "kind", "text", "created_at", "read_at"]
+    list_display = ["partner", "kind", "text", "lead", "created_at", "read_at"]
     list_filter = ["kind", "partner", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["text", "partner__name"]
-    list_select_related = ["partner"]
-    raw_id_fields = ["lead", "user"]
+    list_select_related = ["partner", "lead__creator", "lead__partner"]
+    raw_id_fields = ["partner", "lead", "user"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
 
 
 @admin.register(LeadEvent)
@@ -156,6 +208,7 @@ class LeadEventAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["lead__creator__handle", "lead__partner__name"]
     list_select_related = ["lead__creator", "lead__partner", "actor"]
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

@@ -212,6 +212,24 @@ class CollaborationRequest(models.Model):
             return f"{status} · authorization expired"
         return status
 
+    def creator_status(self, now=None) -> tuple[str, str]:
+        """The (key, label) a creator sees: the lead's pipeline status, or "Authorization expired".
+
+        The current request (the one whose 7 days the lead carries) follows the lead, so the
+        creator sees the seller's moves; an unanswered (New) request past its 7 days reads
+        "Authorization expired". An earlier request, superseded by a renewal, keeps how it ended.
+        """
+        expired = ("authorization_expired", "Authorization expired")
+        closed = (LeadStatus.CLOSED.value, LeadStatus.CLOSED.label)
+        if self.lead.authorization_expires_at != self.authorization_expires_at:
+            return closed if self.closed_at else expired
+        if self.lead.removed_at is not None or self.lead.status == LeadStatus.CLOSED:
+            return closed
+        if self.lead.status == LeadStatus.NEW and not self.is_authorized(now):
+            return expired
+        status = LeadStatus(self.lead.status)
+        return status.value, status.label
+
 
 class NotificationKind(models.TextChoices):
     NEW_REQUEST = "new_request", "New collaboration request"

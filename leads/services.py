@@ -110,9 +110,11 @@ def _collaboration_request_submit(*, creator, partner, message, consent) -> Subm
         .first()
     )
     if open_request is not None:
-        if open_request.is_authorized(now) and lead.status != LeadStatus.CLOSED:
+        still_open = lead.status != LeadStatus.CLOSED and lead.removed_at is None
+        if open_request.is_authorized(now) and still_open:
             return SubmitResult(open_request, created=False)
-        # Expired (job not run yet) or closed by the seller: close it, then renew below.
+        # Expired (job not run yet), or closed or removed from the pool by the seller: end it,
+        # then renew below.
         open_request.is_open = False
         if not open_request.is_authorized(now):
             open_request.expired_at = open_request.expired_at or now
@@ -133,7 +135,9 @@ def _collaboration_request_submit(*, creator, partner, message, consent) -> Subm
         submitted_at=now,
         authorization_expires_at=expires_at,
     )
-    renewing = not lead_created
+    # Renewed only when this lead carried an earlier authorization that is still in the pool;
+    # an IM lead's first request, or a request after removal, is a new request.
+    renewing = not lead_created and lead.authorization_expires_at is not None
     was_removed = lead.removed_at is not None
     lead.source = LeadSource.COLLABORATION_REQUEST
     lead.requested_at = now

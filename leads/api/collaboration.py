@@ -1,26 +1,45 @@
 """REST API for creators' collaboration requests (Request to Collaborate)."""
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from creators.models import Partner, Tier
-from creators.serializers import TIER_KEYS
+from creators.serializers import TIER_KEYS, PartnerRefSerializer
 from creators.services import tier_thresholds
+from partner_center.api.schema import ErrorSerializer
 from partner_center.roles import IsCreator, creator_of
 
 from .. import selectors
-from ..models import CollaborationRequest
+from ..models import CollaborationRequest, LeadStatus
 from ..serializers import LicensedDataSerializer
 from ..services import SILVER_RULE, NotEligible, collaboration_request_submit
 
+CREATOR_STATUSES = [*LeadStatus.values, "authorization_expired"]
+
 
 class CollaborationRequestSerializer(serializers.ModelSerializer):
-    partner = serializers.SerializerMethodField()
-    status = serializers.SerializerMethodField()
-    licensed_data = LicensedDataSerializer(read_only=True)
+    """A creator's request as they see it; `status` follows the partner's lead pipeline."""
+
+    partner = PartnerRefSerializer(read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text="The lead's pipeline status (new, contacted, collaborating, closed), or "
+        "authorization_expired for an unanswered request past its 7 days."
+    )
+    status_label = serializers.SerializerMethodField()
+    authorization_active = serializers.SerializerMethodField(
+        help_text="Whether the partner may still see the licensed data (7 days from submission)."
+    )
+    licensed_data = LicensedDataSerializer(
+        read_only=True, help_text="The snapshot of your data the partner sees until the expiry."
+    )
 
     class Meta:
         model = CollaborationRequest
@@ -28,24 +47,41 @@ class CollaborationRequestSerializer(serializers.ModelSerializer):
             "id",
             "partner",
             "status",
+            "status_label",
             "message",
             "submitted_at",
             "authorization_expires_at",
+            "authorization_active",
             "licensed_data",
         ]
         read_only_fields = fields
 
-    def get_partner(self, obj) -> dict:
-        return {"id": obj.partner_id, "name": obj.partner.name}
+    def _now(self):
+        return self.context.get("now") or timezone.now()
 
+    @extend_schema_field(serializers.ChoiceField(choices=CREATOR_STATUSES))
     def get_status(self, obj) -> str:
-        return obj.status_for_creator(timezone.now())
+        return obj.creator_status(self._now())[0]
+
+    def get_status_label(self, obj) -> str:
+        return obj.creator_status(self._now())[1]
+
+    def get_authorization_active(self, obj) -> bool:
+        return obj.is_authorized(self._now())
 
 
 class CollaborationRequestCreateSerializer(serializers.Serializer):
-    partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.filter(is_listed=True))
-    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    consent = serializers.BooleanField(default=True)
+    partner = serializers.PrimaryKeyRelatedField(
+        queryset=Partner.objects.filter(is_listed=True), help_text="The partner's id."
+    )
+    message = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", trim_whitespace=True
+    )
+    consent = serializers.BooleanField(
+        default=True,
+        help_text="You allow the partner to see your licensed data (30-day LIVE GMV, LIVE "
+        "sessions, average viewers, top categories) for 7 days. Required.",
+    )
 
 
 class BelowSilverSerializer(serializers.Serializer):
@@ -60,6 +96,23 @@ class BelowSilverSerializer(serializers.Serializer):
     )
 
 
+def below_silver_body(creator) -> dict:
+    """Why a creator below Silver cannot send a formal request, with what Silver needs."""
+    return {
+        "detail": SILVER_RULE,
+        "tier": Tier(creator.tier).key,
+        "live_gmv_30d": f"{creator.live_gmv_30d:.2f}",
+        "required_tier": Tier.SILVER.key,
+        "required_live_gmv_30d": f"{tier_thresholds()[Tier.SILVER]:.2f}",
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(description="Your own collaboration requests, newest first."),
+    retrieve=extend_schema(
+        description="One of your own requests; another creator's request answers 404."
+    ),
+)
 class CollaborationRequestViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -74,6 +127,9 @@ class CollaborationRequestViewSet(
     def get_queryset(self):
         return selectors.collaboration_request_list(creator=creator_of(self.request.user))
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
     def get_throttles(self):
         if self.action == "create":
             self.throttle_scope = "collaboration_request"
@@ -82,14 +138,27 @@ class CollaborationRequestViewSet(
 
     @extend_schema(
         request=CollaborationRequestCreateSerializer,
+        description=(
+            "Request to Collaborate (Silver tier and above). The partner gets your licensed "
+            "data for 7 days and a lead with source `collaboration_request` in its Leads Pool. "
+            "Sending again while a request to that partner is open returns the open request "
+            "(200); after it expired or the partner closed it, a new request renews the 7 days."
+        ),
         responses={
-            201: CollaborationRequestSerializer,
+            201: OpenApiResponse(CollaborationRequestSerializer, description="Request submitted."),
             200: OpenApiResponse(
                 CollaborationRequestSerializer,
-                description="The open request already sent to this partner.",
+                description="You already have an open request to this partner: here it is.",
+            ),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="Invalid input; `errors` names the field (`partner`, `message`, "
+                "`consent`).",
             ),
             403: OpenApiResponse(
-                BelowSilverSerializer, description="Below Silver: formal requests need Silver tier."
+                BelowSilverSerializer,
+                description="Below Silver (formal requests need a 30-day LIVE GMV of $1,000 "
+                "or more), or the caller is not a creator.",
             ),
         },
     )
@@ -97,32 +166,15 @@ class CollaborationRequestViewSet(
         body = CollaborationRequestCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         creator = creator_of(request.user)
-        if not body.validated_data["consent"]:
-            raise serializers.ValidationError(
-                {
-                    "consent": [
-                        "Consent is required: the partner sees your licensed data for 7 days."
-                    ]
-                }
-            )
         try:
             result = collaboration_request_submit(
                 creator=creator,
                 partner=body.validated_data["partner"],
                 message=body.validated_data["message"],
-                consent=True,
+                consent=body.validated_data["consent"],
             )
         except NotEligible:
-            return Response(
-                {
-                    "detail": SILVER_RULE,
-                    "tier": Tier(creator.tier).key,
-                    "live_gmv_30d": str(creator.live_gmv_30d),
-                    "required_tier": "silver",
-                    "required_live_gmv_30d": str(tier_thresholds()[Tier.SILVER]),
-                },
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            return Response(below_silver_body(creator), status=status.HTTP_403_FORBIDDEN)
         request_obj = self.get_queryset().get(pk=result.request.pk)
         return Response(
             self.get_serializer(request_obj).data,

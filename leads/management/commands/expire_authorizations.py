@@ -4,11 +4,14 @@ from leads.services import authorizations_expire
 
 
 class Command(BaseCommand):
-    help = "Mark data authorizations past their 7 days and notify each seller once."
+    help = (
+        "Mark data authorizations past their 7 days and notify each seller once. Licensed data "
+        "is already hidden at read time; running this twice is harmless."
+    )
 
     def handle(self, *args, **options):
         run = authorizations_expire()
         self.stdout.write(
-            f"Authorization expiry: {run.rows_changed} leads marked expired "
-            f"in {run.duration_s:.2f}s."
+            f"Authorization expiry: {run.rows_changed} lead{'s' if run.rows_changed != 1 else ''} "
+            f"marked expired in {run.duration_s:.2f}s (job run {run.pk})."
         )
