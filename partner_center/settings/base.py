@@ -161,6 +161,8 @@ SPECTACULAR_SETTINGS = {
         "partner_center.api.schema.add_error_responses",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several serializers have a `status`; name the lead pipeline's enum once for all of them.
+    "ENUM_NAME_OVERRIDES": {"LeadStatusEnum": "leads.models.LeadStatus"},
     # Served from this project's static files (no CDN), loaded without inline scripts.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
