@@ -1,7 +1,12 @@
 """REST API for TTSPC IM and seller notifications."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -55,6 +60,12 @@ def caller_side(request) -> str:
     return Side.SELLER if seller_partner(request.user) is not None else Side.CREATOR
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        description="One thread the caller is a side of (the partner's staff or the creator); "
+        "any other thread answers 404."
+    )
+)
 class ThreadViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -77,9 +88,12 @@ class ThreadViewSet(
                 "is_lead",
                 bool,
                 description="Only threads whose creator "
-                "is (true) or is not (false) in the partner's pool.",
+                "is (true) or is not (false) in the partner's Leads Pool (removed leads do not "
+                "count). Any other value answers 400.",
             )
-        ]
+        ],
+        description="Sellers: their partner's threads; creators: their own. Newest activity "
+        "first. `unread_count` counts the other side's messages since the caller last read.",
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -156,25 +170,50 @@ class ThreadLeadView(APIView):
     def _thread(self, request, pk) -> Thread:
         return get_object_or_404(Thread, pk=pk, partner=seller_partner(request.user))
 
-    @extend_schema(request=None, responses={200: ThreadLeadSerializer, 201: ThreadLeadSerializer})
+    @extend_schema(
+        operation_id="im_threads_lead_add",
+        request=None,
+        responses={
+            201: OpenApiResponse(ThreadLeadSerializer, description="The creator became a lead."),
+            200: OpenApiResponse(
+                ThreadLeadSerializer,
+                description="The lead already existed: in the pool (unchanged) or restored "
+                "from a removal (the same lead row).",
+            ),
+        },
+        summary="Add to leads",
+        description="Adds the thread's creator to the partner's Leads Pool with source "
+        "`instant_message` (never licensed data). Idempotent: a repeat keeps one lead. "
+        "Sellers only; another partner's thread answers 404.",
+    )
     def put(self, request, pk):
         thread = self._thread(request, pk)
         existed = lead_selectors.lead_for_creator(partner=thread.partner, creator=thread.creator)
         lead, _ = lead_add(partner=thread.partner, creator=thread.creator, user=request.user)
-        body = {
-            "id": lead.pk,
-            "source": lead.source,
-            "status": lead.status,
-            "in_pool": lead.removed_at is None,
-        }
+        body = ThreadLeadSerializer(
+            {
+                "id": lead.pk,
+                "source": lead.source,
+                "status": lead.status,
+                "in_pool": lead.removed_at is None,
+            }
+        ).data
         return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: LeadRemovedSerializer})
+    @extend_schema(
+        operation_id="im_threads_lead_remove",
+        request=None,
+        responses={200: LeadRemovedSerializer},
+        summary="Remove from leads",
+        description="Takes the thread's creator out of the pool (soft: the lead and its history "
+        "are kept) and notifies the partner once. `removed` is false when there was nothing to "
+        "remove; a repeat sends no second notification. Sellers only.",
+    )
     def delete(self, request, pk):
         thread = self._thread(request, pk)
         lead = lead_selectors.lead_for_creator(partner=thread.partner, creator=thread.creator)
         removed = lead_remove(lead=lead, user=request.user) if lead else False
-        return Response({"removed": removed})
+        return Response(LeadRemovedSerializer({"removed": removed}).data)
 
 
 class MarkedSerializer(serializers.Serializer):
@@ -198,11 +237,23 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             notifications = notifications.filter(read_at__isnull=_truthy(unread, "unread"))
         return notifications
 
-    @extend_schema(parameters=[OpenApiParameter("unread", bool)])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "unread", bool, description="true: only unread ones; false: only read ones."
+            )
+        ],
+        description="The seller's partner's notifications (for all its staff or for this "
+        "seller), newest first. Creators get 403.",
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses={200: NotificationSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: NotificationSerializer},
+        description="Mark one notification read (another partner's answers 404).",
+    )
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = get_object_or_404(self.get_queryset(), pk=pk)
@@ -213,8 +264,11 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         request=None,
         responses={200: MarkedSerializer},
+        description="Mark every notification this seller can see read.",
     )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
-        marked = notifications_mark_read(partner=seller_partner(request.user))
-        return Response({"marked": marked})
+        # Only what this seller sees: another staff member's personal notifications stay unread.
+        visible = self.get_queryset().filter(read_at__isnull=True).values("pk")
+        marked = notifications_mark_read(partner=seller_partner(request.user), ids=visible)
+        return Response(MarkedSerializer({"marked": marked}).data)

@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 
 from leads.models import Lead
+from leads.selectors import notification_list
 
 from .models import Message, Side, Thread
 
@@ -57,13 +58,15 @@ def thread_list_for_creator(*, creator):
     )
 
 
-def message_recent(*, thread, limit: int = 100) -> tuple[list[Message], bool]:
-    """The newest `limit` messages, oldest first, and whether older ones exist."""
-    newest = list(
-        Message.objects.filter(thread=thread)
-        .select_related("sender")
-        .order_by("-created_at", "-id")[: limit + 1]
-    )
+def message_recent(
+    *, thread, limit: int = 100, before_id: int | None = None
+) -> tuple[list[Message], bool]:
+    """The newest `limit` messages (before `before_id` if given), oldest first, and whether
+    older ones exist."""
+    messages = Message.objects.filter(thread=thread)
+    if before_id is not None:
+        messages = messages.filter(id__lt=before_id)
+    newest = list(messages.select_related("sender").order_by("-created_at", "-id")[: limit + 1])
     return list(reversed(newest[:limit])), len(newest) > limit
 
 
@@ -73,4 +76,17 @@ def message_after(*, thread, after_id: int, limit: int = 200) -> list[Message]:
         Message.objects.filter(thread=thread, id__gt=after_id)
         .select_related("sender")
         .order_by("id")[:limit]
+    )
+
+
+def notification_list_with_threads(*, partner, user):
+    """The seller's notifications, newest first, each with its lead's IM thread id (or None)."""
+    thread_id = Thread.objects.filter(
+        partner=OuterRef("partner"), creator=OuterRef("lead__creator")
+    ).values("pk")[:1]
+    return (
+        notification_list(partner=partner, user=user)
+        .select_related("lead__creator")
+        .annotate(thread_id=Subquery(thread_id, output_field=IntegerField()))
+        .order_by("-created_at", "-id")
     )

@@ -22,6 +22,7 @@ def thread_open(*, partner: Partner, creator: Creator) -> tuple[Thread, bool]:
 
 
 def message_clean_body(body) -> str:
+    """A message is plain text of 1 to MESSAGE_MAX_LENGTH characters once trimmed."""
     if not isinstance(body, str):
         raise ValidationError({"body": ["A message is plain text."]})
     body = body.strip()
@@ -58,6 +59,7 @@ def message_send(*, thread: Thread, sender, side: str, body: str) -> Message:
 
 
 def thread_mark_read(*, thread: Thread, side: str) -> None:
+    """Everything in the thread up to now counts as read by this side."""
     read_field = "seller_last_read_at" if side == Side.SELLER else "creator_last_read_at"
     now = timezone.now()
     Thread.objects.filter(pk=thread.pk).update(**{read_field: now})

@@ -5,15 +5,14 @@ simple, works behind any proxy, and holds no long-lived connection on gunicorn's
 """
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from creators.models import Creator, JobRun, Partner
-from creators.selectors import job_run_latest
+from creators.models import Creator, Partner
 from leads import selectors as lead_selectors
-from leads.services import lead_add, lead_remove
+from leads.services import lead_add, lead_remove, notifications_mark_read
 from partner_center.roles import creator_of, creator_required, seller_partner, seller_required
 
 from . import selectors, services
@@ -48,18 +47,44 @@ def _panel_context(request, thread):
     }
 
 
-def _conversation_context(request, thread, side, body="", error=""):
-    messages_shown, has_older = selectors.message_recent(thread=thread)
+def _int(value) -> int:
+    """A message id from the query or form; anything that is not one counts as 0."""
+    try:
+        return max(int(value or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _before_id(request) -> int | None:
+    """`?before=<message id>` pages back through older messages; anything else is ignored."""
+    return _int(request.GET.get("before")) or None
+
+
+def _conversation_context(request, thread, side, body="", error="", before=None):
+    messages_shown, has_older = selectors.message_recent(thread=thread, before_id=before)
     return {
         "thread": thread,
         "side": side,
         "messages_shown": messages_shown,
         "has_older": has_older,
+        "older_than": messages_shown[0].pk if has_older else None,
+        # Looking at older messages: no polling (it would append out of order), and the
+        # send box posts normally and comes back to the latest messages.
+        "archive": before is not None,
         "last_id": messages_shown[-1].pk if messages_shown else 0,
         "body": body,
         "error": error,
         "max_length": MESSAGE_MAX_LENGTH,
     }
+
+
+THREADS_SHOWN = 100
+
+
+def _shown_threads(threads) -> dict:
+    """The most recent THREADS_SHOWN threads (one query) and whether there are more."""
+    rows = list(threads[: THREADS_SHOWN + 1])
+    return {"threads": rows[:THREADS_SHOWN], "more_threads": len(rows) > THREADS_SHOWN}
 
 
 @seller_required
@@ -73,17 +98,23 @@ def inbox(request, thread_id=None):
         return redirect("im:thread", thread_id=thread.pk)
     show = "leads" if request.GET.get("filter") == "leads" else "all"
     query = request.GET.get("q", "")[:64]
-    threads = selectors.thread_list_for_partner(
-        partner=partner, is_lead=True if show == "leads" else None, search=query
-    )[:100]
-    context = {"nav": "im", "threads": threads, "show": show, "q": query, "current": None}
+    context = {"nav": "im", "show": show, "q": query, "current": None}
     if thread_id is not None:
         thread = _seller_thread(request, thread_id)
         services.thread_mark_read(thread=thread, side=Side.SELLER)
-        context.update(_conversation_context(request, thread, Side.SELLER))
+        context.update(
+            _conversation_context(request, thread, Side.SELLER, before=_before_id(request))
+        )
         context.update(_panel_context(request, thread))
         context["current"] = thread.pk
-        context["tiers_run"] = job_run_latest(job=JobRun.Job.REFRESH_TIERS)
+    # Listed after marking read, so the open thread shows no unread badge.
+    context.update(
+        _shown_threads(
+            selectors.thread_list_for_partner(
+                partner=partner, is_lead=True if show == "leads" else None, search=query
+            )
+        )
+    )
     return render(request, "im/inbox.html", context)
 
 
@@ -96,13 +127,14 @@ def _send(request, thread, side, template):
             request, thread, side, body=body, error=" ".join(exc.message_dict["body"])
         )
         if request.htmx:
+            # The page has shown messages up to what it posted; keep that as the mark.
+            context["last_id"] = _int(request.POST.get("after"))
             return render(request, "im/_send_form.html", context, status=400)
         return render(
             request, template, {**_page_context(request, thread, side), **context}, status=400
         )
     if request.htmx:
-        after = int(request.POST.get("after") or 0)
-        new = selectors.message_after(thread=thread, after_id=after)
+        new = selectors.message_after(thread=thread, after_id=_int(request.POST.get("after")))
         return render(
             request,
             "im/_sent.html",
@@ -126,13 +158,13 @@ def _page_context(request, thread, side):
             "show": "all",
             "q": "",
             "current": thread.pk,
-            "threads": selectors.thread_list_for_partner(partner=partner)[:100],
+            **_shown_threads(selectors.thread_list_for_partner(partner=partner)),
             **_panel_context(request, thread),
         }
     return {
         "nav": "im",
         "current": thread.pk,
-        "threads": selectors.thread_list_for_creator(creator=thread.creator)[:100],
+        **_shown_threads(selectors.thread_list_for_creator(creator=thread.creator)),
     }
 
 
@@ -143,11 +175,13 @@ def seller_send(request, thread_id):
 
 
 def _poll(request, thread, side):
-    try:
-        after = int(request.GET.get("after", "0"))
-    except ValueError:
-        after = 0
-    new = selectors.message_after(thread=thread, after_id=after)
+    """The messages partial an open conversation fetches every 3 s (`?after=<last id>`).
+
+    Polling rather than WebSockets or server-sent events: it is simple, works behind any
+    proxy, and holds no long-lived connection, which gunicorn's sync workers cannot afford.
+    204 (htmx swaps nothing) when there is nothing newer.
+    """
+    new = selectors.message_after(thread=thread, after_id=_int(request.GET.get("after")))
     if not new:
         return HttpResponse(status=204)
     services.thread_mark_read(thread=thread, side=side)
@@ -181,37 +215,36 @@ def lead_toggle(request, thread_id, action):
 
 @seller_required
 def notification_list(request):
-    """The partner's notifications; opening the page marks the shown ones read."""
+    """The partner's notifications, newest first; opening the page marks the shown ones read.
+
+    They are rendered as they were (unread ones highlighted) before being marked read.
+    """
     partner = seller_partner(request.user)
     notifications = list(
-        lead_selectors.notification_list(partner=partner, user=request.user).select_related(
-            "lead__creator"
-        )[:100]
+        selectors.notification_list_with_threads(partner=partner, user=request.user)[:100]
     )
     response = render(
         request, "im/notifications.html", {"nav": "notifications", "notifications": notifications}
     )
     unread = [n.pk for n in notifications if n.read_at is None]
     if unread:
-        from leads.services import notifications_mark_read
-
         notifications_mark_read(partner=partner, ids=unread)
     return response
 
 
 @creator_required
 def creator_inbox(request, thread_id=None):
+    """The creator's own threads (partner, last message, unread) and the open conversation."""
     creator = creator_of(request.user)
-    context = {
-        "nav": "im",
-        "threads": selectors.thread_list_for_creator(creator=creator)[:100],
-        "current": None,
-    }
+    context = {"nav": "im", "current": None}
     if thread_id is not None:
         thread = _creator_thread(request, thread_id)
         services.thread_mark_read(thread=thread, side=Side.CREATOR)
-        context.update(_conversation_context(request, thread, Side.CREATOR))
+        context.update(
+            _conversation_context(request, thread, Side.CREATOR, before=_before_id(request))
+        )
         context["current"] = thread.pk
+    context.update(_shown_threads(selectors.thread_list_for_creator(creator=creator)))
     return render(request, "im/creator_inbox.html", context)
 
 
@@ -230,12 +263,16 @@ def creator_poll(request, thread_id):
 
 @creator_required
 def creator_thread_start(request, partner_id):
-    """Chat with a partner in IM: opens the thread or reuses it (any tier may chat)."""
+    """Chat with a partner in IM: POST opens the thread or reuses it (any tier may chat).
+
+    GET goes to the thread if there is one, or shows a small page whose button POSTs here.
+    """
     partner = get_object_or_404(Partner, pk=partner_id, is_listed=True)
-    if request.method != "POST":
-        existing = Thread.objects.filter(partner=partner, creator=creator_of(request.user)).first()
-        if existing is None:
-            raise Http404
+    creator = creator_of(request.user)
+    if request.method == "POST":
+        thread, _ = services.thread_open(partner=partner, creator=creator)
+        return redirect("im_creator:thread", thread_id=thread.pk)
+    existing = Thread.objects.filter(partner=partner, creator=creator).first()
+    if existing is not None:
         return redirect("im_creator:thread", thread_id=existing.pk)
-    thread, _ = services.thread_open(partner=partner, creator=creator_of(request.user))
-    return redirect("im_creator:thread", thread_id=thread.pk)
+    return render(request, "im/start.html", {"nav": "im", "partner": partner})

@@ -1,0 +1,134 @@
+"""Seller notifications: the API (own only, marking read), the page and the bell count."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from leads.models import Notification, NotificationKind
+from tests.factories import LeadFactory, NotificationFactory, SellerFactory, ThreadFactory
+
+pytestmark = pytest.mark.django_db
+
+NOTES = "/api/v1/notifications/"
+
+
+def remove_a_lead(api_as, seller, thread):
+    api = api_as(seller)
+    api.put(f"/api/v1/im/threads/{thread.pk}/lead")
+    api.delete(f"/api/v1/im/threads/{thread.pk}/lead")
+
+
+def test_the_api_lists_only_the_partners_own_newest_first(
+    api_as, seller_a, seller_b, partner_a, partner_b
+):
+    with time_machine.travel(dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC), tick=False):
+        older = NotificationFactory(partner=partner_a, text="older")
+    with time_machine.travel(dt.datetime(2026, 1, 6, 9, tzinfo=dt.UTC), tick=False):
+        newer = NotificationFactory(partner=partner_a, text="newer")
+    NotificationFactory(partner=partner_b, text="bravo's")
+    colleague = SellerFactory(partner=partner_a).user
+    NotificationFactory(partner=partner_a, user=colleague, text="for a colleague")
+
+    body = api_as(seller_a).get(NOTES).json()
+    assert [n["id"] for n in body["results"]] == [newer.pk, older.pk]
+    assert body["results"][0]["kind"] == "lead_removed" and body["results"][0]["is_read"] is False
+    assert [n["text"] for n in api_as(seller_b).get(NOTES).json()["results"]] == ["bravo's"]
+
+
+def test_marking_read_one_and_all(api_as, seller_a, seller_b, partner_a, partner_b):
+    first, second = NotificationFactory(partner=partner_a), NotificationFactory(partner=partner_a)
+    theirs = NotificationFactory(partner=partner_b)
+    colleague = SellerFactory(partner=partner_a).user
+    personal = NotificationFactory(partner=partner_a, user=colleague)
+    api = api_as(seller_a)
+    assert api.get(f"{NOTES}?unread=true").json()["count"] == 2
+
+    # Another partner's notification does not exist for this seller.
+    assert api.post(f"{NOTES}{theirs.pk}/read/").status_code == 404
+    assert api.post(f"{NOTES}{personal.pk}/read/").status_code == 404
+
+    marked = api.post(f"{NOTES}{first.pk}/read/")
+    assert marked.status_code == 200 and marked.json()["is_read"] is True
+    assert marked.json()["read_at"] is not None
+    assert [n["id"] for n in api.get(f"{NOTES}?unread=true").json()["results"]] == [second.pk]
+    assert [n["id"] for n in api.get(f"{NOTES}?unread=false").json()["results"]] == [first.pk]
+
+    assert api.post(f"{NOTES}read-all/").json() == {"marked": 1}
+    assert api.get(f"{NOTES}?unread=true").json()["count"] == 0
+    theirs.refresh_from_db()
+    personal.refresh_from_db()
+    assert theirs.read_at is None and personal.read_at is None  # not this seller's to mark
+
+    bad = api.get(f"{NOTES}?unread=perhaps")
+    assert bad.status_code == 400 and list(bad.json()["errors"]) == ["unread"]
+
+
+def test_creators_get_403(api_as, creator_bronze, partner_a):
+    note = NotificationFactory(partner=partner_a)
+    api = api_as(creator_bronze.user)
+    assert api.get(NOTES).status_code == 403
+    assert api.post(f"{NOTES}{note.pk}/read/").status_code == 403
+    assert api.post(f"{NOTES}read-all/").status_code == 403
+    note.refresh_from_db()
+    assert note.read_at is None
+
+
+def test_a_removal_reaches_the_bell_and_the_page_marks_it_read(
+    api_as, client, seller_a, seller_b, thread
+):
+    remove_a_lead(api_as, seller_a, thread)
+    note = Notification.objects.get(kind=NotificationKind.LEAD_REMOVED)
+    assert api_as(seller_b).get(NOTES).json()["count"] == 0
+
+    client.force_login(seller_a)
+    assert 'data-testid="unread-count">1<' in client.get("/seller/im/").content.decode()
+
+    page = client.get("/seller/notifications/").content.decode()
+    # Shown as unread on this visit (highlighted), then marked read.
+    assert f'class="notification unread" data-id="{note.pk}"' in page
+    assert "Lead removed from pool" in page
+    assert "@creator_bronze was removed from the Leads Pool by seller_a" in page
+    assert f'href="/seller/im/{thread.pk}/">Open chat</a>' in page
+    note.refresh_from_db()
+    assert note.read_at is not None
+
+    again = client.get("/seller/notifications/").content.decode()
+    assert f'class="notification" data-id="{note.pk}"' in again
+    assert 'data-testid="unread-count"' not in again
+    assert api_as(seller_a).get(f"{NOTES}?unread=true").json()["count"] == 0
+
+
+def test_a_notification_without_a_thread_links_to_the_pool(client, seller_a, partner_a):
+    NotificationFactory(partner=partner_a, text="Something about the pool")
+    client.force_login(seller_a)
+    page = client.get("/seller/notifications/").content.decode()
+    assert "Something about the pool" in page and 'href="/seller/leads/">Leads Pool</a>' in page
+
+
+def test_the_notifications_page_is_the_partners_own(client, seller_b, partner_a):
+    NotificationFactory(partner=partner_a, text="alpha only")
+    client.force_login(seller_b)
+    page = client.get("/seller/notifications/").content.decode()
+    assert "alpha only" not in page and "No notifications yet." in page
+    assert Notification.objects.get().read_at is None
+
+
+def test_the_notifications_page_runs_constant_queries(client, seller_a, partner_a):
+    def add(n):
+        for _ in range(n):
+            thread = ThreadFactory(partner=partner_a)
+            lead = LeadFactory(partner=partner_a, creator=thread.creator)
+            NotificationFactory(partner=partner_a, lead=lead)
+
+    client.force_login(seller_a)
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/seller/notifications/")
+    add(15)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/seller/notifications/").content.decode()
+    assert page.count("Open chat") == 17
+    assert len(many) == len(few)
