@@ -1,7 +1,11 @@
+import os
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from kombu import Connection
 
 from . import roles
 
@@ -19,23 +23,38 @@ def home(request):
     return render(request, "home.html")
 
 
-def healthz(request):
-    """Liveness for the load balancer: the database answers and the broker is reachable."""
-    checks = {}
+def _database_status() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        checks["database"] = "ok"
+            cursor.fetchone()
     except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
-        checks["database"] = f"error: {type(exc).__name__}"
-    try:
-        from .celery import app
+        return f"error: {type(exc).__name__}"
+    return "ok"
 
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-        checks["broker"] = "ok"
+
+def _broker_status() -> str:
+    """Redis must answer a ping; the file-system broker's folders must be there and writable."""
+    url = settings.CELERY_BROKER_URL
+    options = dict(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {})
+    if url.startswith("filesystem:"):
+        for key in ("data_folder_in", "data_folder_out"):
+            folder = options.get(key)
+            if not folder or not os.path.isdir(folder) or not os.access(folder, os.R_OK | os.W_OK):
+                return f"error: {key} is not a writable folder"
+        return "ok"
+    try:
+        # Opening a Redis channel pings the server; one quick try, no back-off.
+        with Connection(url, transport_options=options, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=3)
     except Exception as exc:  # noqa: BLE001
-        checks["broker"] = f"error: {type(exc).__name__}"
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
+def healthz(request):
+    """Healthy when the database answers and the Celery broker is reachable; else 503."""
+    checks = {"database": _database_status(), "broker": _broker_status()}
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503

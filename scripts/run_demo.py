@@ -1,7 +1,17 @@
-"""`make run`: web server, Celery worker and Celery beat on the embedded defaults.
+"""`make run`: the whole product on embedded defaults, in one command.
 
-Starts the three as child processes, prints where to go, and stops them all on Ctrl-C (or when
-any of them dies). Without REDIS_URL, Celery uses a broker on the local file system.
+1. Prepares: collectstatic, migrate, seed_demo (idempotent: a second run changes nothing).
+2. Starts three child processes, each in its own process group:
+   - web: gunicorn, one process with 3 threads. It is the server production runs too. A small,
+     bounded thread pool suits SQLite, which takes one writer at a time, while page loads and
+     the IM's 3-second htmx polling still run side by side.
+   - worker: one Celery worker with the solo pool (SQLite again: one writer).
+   - beat: Celery beat, the only one (two would fire every scheduled job twice).
+3. Prints the URL and the demo logins, and stops all three on Ctrl-C / SIGTERM, or as soon as
+   any of them dies.
+
+Without REDIS_URL the settings give Celery a broker on the local file system (VAR_DIR/broker),
+so nothing but this process tree is needed. PORT picks the port (default 8000).
 """
 
 import os
@@ -12,19 +22,37 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_LOGINS = (
+    "admin",
+    "seller_a",
+    "seller_b",
+    "creator_diamond",
+    "creator_silver",
+    "creator_bronze",
+    "creator_none",
+)
+STOP_GRACE_SECONDS = 10
 
 
-def main() -> int:
-    port = os.environ.get("PORT", "8000")
-    var = Path(os.environ.get("VAR_DIR", ROOT / "var"))
-    var.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.setdefault("DJANGO_SETTINGS_MODULE", "partner_center.settings.local")
+def child_commands(*, port: str, var_dir: Path) -> dict[str, list[str]]:
     python = sys.executable
-    commands = {
-        # runserver without the reloader: one process, static files from the app folders.
-        "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        # One worker process: SQLite allows one writer at a time.
+    return {
+        "web": [
+            python,
+            "-m",
+            "gunicorn",
+            "partner_center.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "3",
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "5",
+        ],
         "worker": [
             python,
             "-m",
@@ -34,6 +62,10 @@ def main() -> int:
             "worker",
             "--pool=solo",
             "--loglevel=INFO",
+            # A single worker has no peers to talk to over the broker.
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
         ],
         "beat": [
             python,
@@ -44,47 +76,97 @@ def main() -> int:
             "beat",
             "--loglevel=INFO",
             "-s",
-            str(var / "celerybeat-schedule"),
+            str(var_dir / "celerybeat-schedule"),
         ],
     }
-    children = {
-        name: subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-        for name, command in commands.items()
-    }
-    print(
-        f"\nLIVE Partner Center is starting at http://127.0.0.1:{port}/\n"
-        "Demo logins (password 'demo'): admin, seller_a, seller_b, creator_diamond, "
-        "creator_silver, creator_bronze, creator_none\n"
-        "Web, Celery worker and Celery beat are running. Press Ctrl-C to stop all three.\n",
-        flush=True,
-    )
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Static files, schema and demo data; each step is safe to repeat."""
+    for step in (
+        ["collectstatic", "--noinput", "--verbosity", "0"],
+        ["migrate", "--noinput", "--verbosity", "1"],
+        ["seed_demo"],
+    ):
+        print(f"$ manage.py {' '.join(step)}", flush=True)
+        subprocess.run([sys.executable, "manage.py", *step], cwd=ROOT, env=env, check=True)
+
+
+def stop_all(children: dict[str, subprocess.Popen]) -> None:
+    """SIGTERM to every child's process group, then SIGKILL whatever outlives the grace time."""
+    for child in children.values():
+        if child.poll() is None:
+            try:
+                os.killpg(child.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for child in children.values():
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+        # The group may hold grandchildren (gunicorn's worker) even when the leader is gone.
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        child.wait()
+
+
+def main() -> int:
+    port = os.environ.get("PORT", "8000")
+    var_dir = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "partner_center.settings.local")
 
     stopping = False
 
-    def stop(signum=None, frame=None):
+    def request_stop(signum, frame):
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    # Ctrl-C before the servers run just ends the preparation.
+    try:
+        prepare(env)
+    except subprocess.CalledProcessError as exc:
+        print(f"Preparation failed: {exc}", file=sys.stderr)
+        return exc.returncode or 1
+    except KeyboardInterrupt:
+        return 130
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    children: dict[str, subprocess.Popen] = {}
+    for name, command in child_commands(port=port, var_dir=var_dir).items():
+        # Own session and process group: the terminal's Ctrl-C reaches this supervisor only,
+        # which then stops each child (and its own children) in order.
+        children[name] = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+    print(
+        f"\nLIVE Partner Center: http://127.0.0.1:{port}/  (admin: http://127.0.0.1:{port}/admin/)\n"
+        f"Demo logins, password 'demo': {', '.join(DEMO_LOGINS)}\n"
+        "Web (gunicorn), Celery worker and Celery beat are running "
+        f"(pids {', '.join(f'{n}={c.pid}' for n, c in children.items())}). "
+        "Press Ctrl-C to stop all three.\n",
+        flush=True,
+    )
+
     exit_code = 0
     while not stopping:
         for name, child in children.items():
             if child.poll() is not None:
-                print(f"{name} exited with code {child.returncode}; stopping the rest.")
-                exit_code = child.returncode or 1
+                print(f"{name} exited with code {child.returncode}; stopping the others.")
+                code = child.returncode
+                # Killed by a signal (negative code): exit the way a shell reports it, 128 + N.
+                exit_code = 128 - code if code < 0 else (code or 1)
                 stopping = True
-        time.sleep(0.3)
-    for child in children.values():
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
-    deadline = time.time() + 10
-    for child in children.values():
-        try:
-            child.wait(timeout=max(0.1, deadline - time.time()))
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-    print("Stopped.")
+                break
+        else:
+            time.sleep(0.3)
+    stop_all(children)
+    print("Stopped web, worker and beat.", flush=True)
     return exit_code
 
 

@@ -5,11 +5,13 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import EMBEDDED_SECRET_KEY, env_bool, env_list
 
 for _required in ("SECRET_KEY", "ALLOWED_HOSTS"):
-    if not os.environ.get(_required):
+    if not os.environ.get(_required, "").strip():
         raise ImproperlyConfigured(f"{_required} must be set in production.")
+if os.environ["SECRET_KEY"] == EMBEDDED_SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set in production, not the embedded default.")
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")

@@ -1,0 +1,78 @@
+"""docker-compose.yml and the Dockerfile describe the production shape."""
+
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+APP_SERVICES = ["web", "worker", "beat"]
+APP_ENV = ["DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"]
+
+
+def command(service: str) -> str:
+    value = SERVICES[service].get("command", "")
+    return shlex.join(value) if isinstance(value, list) else " ".join(value.split())
+
+
+def test_five_services_postgres_redis_web_worker_beat():
+    assert set(SERVICES) == {"postgres", "redis", "web", "worker", "beat"}
+    assert SERVICES["postgres"]["image"] == "postgres:15"
+    assert SERVICES["redis"]["image"] == "redis:7"
+    assert any(":/var/lib/postgresql/data" in volume for volume in SERVICES["postgres"]["volumes"])
+    for service in ("postgres", "redis"):
+        assert SERVICES[service]["healthcheck"]["test"]
+
+
+def test_web_migrates_then_serves_the_wsgi_app_on_gunicorn():
+    web = command("web")
+    assert "manage.py migrate" in web and "collectstatic" in web
+    assert web.index("migrate") < web.index("gunicorn")
+    assert "gunicorn partner_center.wsgi:application" in web
+    assert "--bind 0.0.0.0:8000" in web
+    assert "/healthz" in str(SERVICES["web"]["healthcheck"]["test"])
+
+
+def test_worker_and_exactly_one_beat_run_the_project_celery_app():
+    assert command("worker").startswith("celery -A partner_center worker")
+    assert command("beat").startswith("celery -A partner_center beat")
+    beats = [name for name in SERVICES if " beat" in command(name) and "celery" in command(name)]
+    assert beats == ["beat"]
+    # No replicas for beat: one schedule, one firing per job.
+    assert SERVICES["beat"].get("deploy", {}).get("replicas", 1) == 1
+    assert "one beat" in (ROOT / "docker-compose.yml").read_text().lower()
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_app_services_run_production_settings_against_postgres_and_redis(service):
+    definition = SERVICES[service]
+    env = definition["environment"]
+    assert set(APP_ENV) <= set(env)
+    assert env["DJANGO_SETTINGS_MODULE"] == "partner_center.settings.production"
+    assert (
+        env["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in env["DATABASE_URL"]
+    )
+    assert env["REDIS_URL"].startswith("redis://redis:6379/")
+    # The secret comes from the operator's environment; compose stops if it is missing.
+    assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert env["ALLOWED_HOSTS"].startswith("${ALLOWED_HOSTS")
+    assert definition["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert definition["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_worker_and_beat_wait_for_the_migrations():
+    for service in ("worker", "beat"):
+        assert SERVICES[service]["depends_on"]["web"]["condition"] == "service_healthy"
+
+
+def test_dockerfile_builds_from_the_lock_file_without_dev_tools():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM python:3.11-slim" in dockerfile
+    assert "uv sync --frozen --no-dev" in dockerfile
+    assert "collectstatic --noinput" in dockerfile
+    assert "USER app" in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".git", ".venv", "var"} <= set(ignored)
