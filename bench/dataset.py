@@ -27,8 +27,9 @@ def present(creators: int) -> bool:
         cursor.execute("SELECT count(*) FROM creators_creator WHERE handle LIKE 'bc\\_%%'")
         if cursor.fetchone()[0] != creators:
             return False
-        cursor.execute("SELECT count(*) FROM creators_partner WHERE slug = %s",
-                       [f"bench-v{VERSION}"])
+        cursor.execute(
+            "SELECT count(*) FROM creators_partner WHERE slug = %s", [f"bench-v{VERSION}"]
+        )
         return cursor.fetchone()[0] == 1
 
 

@@ -78,9 +78,22 @@ def main() -> int:
         "CONN_MAX_AGE": "60",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "partner_center.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "3", "--threads", "4", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "partner_center.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         for _ in range(100):
@@ -92,10 +105,23 @@ def main() -> int:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA.replace("TOKEN", token))
         out = subprocess.run(
-            ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds}s", "--timeout", "30s",
-             "-s", script.name,
-             f"http://127.0.0.1:{port}"],
-            capture_output=True, text=True, timeout=seconds + 60,
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(clients),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "30s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
         ).stdout
     finally:
         server.terminate()

@@ -66,8 +66,10 @@ def _forget_freshness() -> None:
     from django.core.cache import cache
 
     cache.delete_many(
-        [f"job-runs-latest:{a},{b}" for a, b in [(JobRun.Job.REFRESH_FOLLOWERS,
-                                                  JobRun.Job.REFRESH_TIERS)]]
+        [
+            f"job-runs-latest:{a},{b}"
+            for a, b in [(JobRun.Job.REFRESH_FOLLOWERS, JobRun.Job.REFRESH_TIERS)]
+        ]
     )
 
 
