@@ -99,6 +99,9 @@ def test_seller_filters_goes_back_and_exports_exactly_the_filtered_rows(
     expect(page).to_have_url(re.compile(r"followers_min=1000000"))
     assert "followers=" not in page.url
     expect_rows(page, ["gold_big"])
+    # Leaving the field may fire one more filter refresh; let it land before the next step.
+    page.locator("#followers_min").blur()
+    page.wait_for_load_state("networkidle")
 
     # Move the lead through the pipeline inline; the row re-renders in place.
     status = page.locator("tr[data-handle=gold_big] select")
