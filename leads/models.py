@@ -33,7 +33,11 @@ class Lead(models.Model):
     pool's filters and counts need no join; the refresh jobs keep them in step.
     """
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="leads")
+    # No single-column index on partner: the unique (partner, creator) and the pool's partial
+    # indexes all lead with it, and every index is one more write per lead change.
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="leads", db_index=False
+    )
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="leads")
     source = models.CharField(max_length=32, choices=LeadSource.choices)
     status = models.CharField(max_length=16, choices=LeadStatus.choices, default=LeadStatus.NEW)
@@ -52,6 +56,7 @@ class Lead(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -59,6 +64,7 @@ class Lead(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -102,7 +108,6 @@ class Lead(models.Model):
                 condition=Q(authorization_expired_at__isnull=True)
                 & Q(authorization_expires_at__isnull=False),
             ),
-            models.Index(fields=["creator"], name="lead_creator_idx"),
         ]
 
     def __str__(self) -> str:
@@ -240,7 +245,9 @@ class NotificationKind(models.TextChoices):
 class Notification(models.Model):
     """A message to a partner's sellers (all staff when `user` is empty)."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="notifications")
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

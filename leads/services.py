@@ -286,31 +286,56 @@ def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
     creator_t = Creator._meta.db_table
     notification_t = Notification._meta.db_table
     when = db_value(now)
+    text = (
+        "'Data authorization expired for @' || c.handle"
+        " || '. The lead stays in the pool without licensed data.'"
+    )
     with job_run_record(job=JobRun.Job.EXPIRE_AUTHORIZATIONS) as run:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                UPDATE {lead_t} SET authorization_expired_at = %s
-                WHERE authorization_expired_at IS NULL AND authorization_expires_at <= %s
-                """,
-                [when, when],
-            )
-            run.rows_changed = cursor.rowcount
-            if run.rows_changed:
-                # The rows just marked carry this run's timestamp: notify exactly those.
+            if connection.vendor == "postgresql":
+                # One statement: the UPDATE hands the rows it marked to the INSERT, so
+                # nothing scans the lead table for them again.
                 cursor.execute(
                     f"""
-                    INSERT INTO {notification_t} (partner_id, user_id, kind, text, lead_id,
-                                                  created_at, read_at)
-                    SELECT l.partner_id, NULL, %s,
-                           'Data authorization expired for @' || c.handle
-                           || '. The lead stays in the pool without licensed data.',
-                           l.id, %s, NULL
-                    FROM {lead_t} l JOIN {creator_t} c ON c.id = l.creator_id
-                    WHERE l.authorization_expired_at = %s AND l.removed_at IS NULL
+                    WITH expired AS (
+                        UPDATE {lead_t} SET authorization_expired_at = %s
+                        WHERE authorization_expired_at IS NULL
+                          AND authorization_expires_at <= %s
+                        RETURNING id, partner_id, creator_id, removed_at
+                    ), notified AS (
+                        INSERT INTO {notification_t} (partner_id, user_id, kind, text,
+                                                      lead_id, created_at, read_at)
+                        SELECT e.partner_id, NULL, %s, {text}, e.id, %s, NULL
+                        FROM expired e JOIN {creator_t} c ON c.id = e.creator_id
+                        WHERE e.removed_at IS NULL
+                        RETURNING 1
+                    )
+                    SELECT (SELECT count(*) FROM expired), (SELECT count(*) FROM notified)
                     """,
-                    [NotificationKind.AUTHORIZATION_EXPIRED, when, when],
+                    [when, when, NotificationKind.AUTHORIZATION_EXPIRED, when],
                 )
+                run.rows_changed = cursor.fetchone()[0]
+            else:
+                cursor.execute(
+                    f"""
+                    UPDATE {lead_t} SET authorization_expired_at = %s
+                    WHERE authorization_expired_at IS NULL AND authorization_expires_at <= %s
+                    """,
+                    [when, when],
+                )
+                run.rows_changed = cursor.rowcount
+                if run.rows_changed:
+                    # The rows just marked carry this run's timestamp: notify exactly those.
+                    cursor.execute(
+                        f"""
+                        INSERT INTO {notification_t} (partner_id, user_id, kind, text,
+                                                      lead_id, created_at, read_at)
+                        SELECT l.partner_id, NULL, %s, {text}, l.id, %s, NULL
+                        FROM {lead_t} l JOIN {creator_t} c ON c.id = l.creator_id
+                        WHERE l.authorization_expired_at = %s AND l.removed_at IS NULL
+                        """,
+                        [NotificationKind.AUTHORIZATION_EXPIRED, when, when],
+                    )
             CollaborationRequest.objects.filter(
                 is_open=True, authorization_expires_at__lte=now
             ).update(is_open=False, expired_at=now)
