@@ -19,7 +19,7 @@ def sizes(creators: int) -> dict:
     }
 
 
-VERSION = 2  # bump when the dataset's shape changes
+VERSION = 3  # bump when the dataset's shape changes
 
 
 def present(creators: int) -> bool:
@@ -112,6 +112,18 @@ def build(creators: int, log=print) -> None:
             FROM creators_creator c WHERE c.id <= %s
             """,
             [size["big_partner_leads"]],
+        )
+        # Every collaboration-request lead has its request, open until the job marks it.
+        cursor.execute(
+            """
+            INSERT INTO leads_collaborationrequest (partner_id, creator_id, lead_id, message,
+                consent_given, creator_tier, licensed_data, submitted_at,
+                authorization_expires_at, is_open)
+            SELECT l.partner_id, l.creator_id, l.id, '', true, l.creator_tier, l.licensed_data,
+                   l.authorization_expires_at - interval '7 days', l.authorization_expires_at,
+                   true
+            FROM leads_lead l WHERE l.source = 'collaboration_request'
+            """
         )
         cursor.execute(
             """

@@ -1,11 +1,13 @@
 """Load run: gunicorn (as docker-compose.yml runs it) on loopback, 50 clients for 60 s on the
-leads API mix, with wrk. Prints requests/s, p95 latency and errors.
+leads API mix, with wrk. Prints requests/s, p95 latency and errors,
+and writes them to bench/results-load.json.
 
     uv run python -m bench.loadtest      (LOAD_CLIENTS, LOAD_SECONDS, DATABASE_URL to change)
 
 Run `make bench` first: it builds the dataset and the bench seller this uses.
 """
 
+import datetime as dt
 import json
 import os
 import re
@@ -135,6 +137,20 @@ def main() -> int:
     print(f"load_p95_ms: {stats['p95_us'] / 1000:.1f} ms")
     print(f"load_non_2xx: {stats['non2xx']} responses")
     print(f"load_errors: {stats['non2xx'] + stats['errors']} errors")
+    figures = {
+        "date": dt.date.today().isoformat(),
+        "cores": os.cpu_count(),
+        "server": "gunicorn 3 workers x 4 threads (as docker-compose.yml)",
+        "clients": clients,
+        "seconds": seconds,
+        "requests": stats["requests"],
+        "requests_per_s": round(rps, 1),
+        "p50_ms": round(stats["p50_us"] / 1000, 1),
+        "p95_ms": round(stats["p95_us"] / 1000, 1),
+        "non_2xx": stats["non2xx"],
+        "errors": stats["non2xx"] + stats["errors"],
+    }
+    (ROOT / "bench" / "results-load.json").write_text(json.dumps(figures, indent=2) + "\n")
     return 0 if stats["non2xx"] + stats["errors"] == 0 else 1
 
 

@@ -114,7 +114,6 @@ class LeadAdmin(LicensedDataMixin, admin.ModelAdmin):
         "licensed_data_shown",
         "authorization",
         "authorization_expires_at",
-        "authorization_expired_at",
         "removed_at",
         "removed_by",
         "added_by",

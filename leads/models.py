@@ -46,9 +46,6 @@ class Lead(models.Model):
     creator_follower_count = models.PositiveBigIntegerField(default=0)
     licensed_data = models.JSONField(null=True, blank=True)
     authorization_expires_at = models.DateTimeField(null=True, blank=True)
-    authorization_expired_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the expiry job marked the authorization expired."
-    )
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,12 +98,6 @@ class Lead(models.Model):
                 fields=["partner", "status", "-requested_at", "-id"],
                 name="lead_pool_status_idx",
                 condition=Q(removed_at__isnull=True),
-            ),
-            models.Index(
-                fields=["authorization_expires_at"],
-                name="lead_authorization_due_idx",
-                condition=Q(authorization_expired_at__isnull=True)
-                & Q(authorization_expires_at__isnull=False),
             ),
         ]
 
@@ -166,7 +157,10 @@ class CollaborationRequest(models.Model):
         Partner, on_delete=models.CASCADE, related_name="collaboration_requests"
     )
     creator = models.ForeignKey(
-        Creator, on_delete=models.CASCADE, related_name="collaboration_requests"
+        Creator,
+        on_delete=models.CASCADE,
+        related_name="collaboration_requests",
+        db_index=False,  # request_creator_idx (creator, -submitted_at) serves it
     )
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="collaboration_requests")
     message = models.TextField(blank=True, max_length=2000)

@@ -143,7 +143,6 @@ def _collaboration_request_submit(*, creator, partner, message, consent) -> Subm
     lead.requested_at = now
     lead.licensed_data = licensed_data
     lead.authorization_expires_at = expires_at
-    lead.authorization_expired_at = None
     lead.removed_at = None
     lead.removed_by = None
     lead.creator_tier = creator.tier
@@ -280,65 +279,61 @@ def lead_set_status(*, lead: Lead, status: str, user) -> Lead:
 
 
 def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
-    """Mark authorizations past their 7 days and notify each seller once per lead."""
+    """Mark collaboration requests past their 7 days and notify each seller once per lead.
+
+    The open request is the record of a lead's current authorization (a renewal or a close
+    ends it first), so marking it expired is what makes the notice once-only: a rerun finds
+    nothing open and due. The lead itself is not written: its licensed data is hidden at read
+    time from `authorization_expires_at`, so the busy lead table and its indexes stay still.
+    A lead that was removed from the pool, or closed, gets no notice.
+    """
     now = now or timezone.now()
+    request_t = CollaborationRequest._meta.db_table
     lead_t = Lead._meta.db_table
     creator_t = Creator._meta.db_table
     notification_t = Notification._meta.db_table
     when = db_value(now)
-    text = (
-        "'Data authorization expired for @' || c.handle"
-        " || '. The lead stays in the pool without licensed data.'"
-    )
+    notify = f"""
+        INSERT INTO {notification_t} (partner_id, user_id, kind, text, lead_id, created_at,
+                                      read_at)
+        SELECT l.partner_id, NULL, %s,
+               'Data authorization expired for @' || c.handle
+               || '. The lead stays in the pool without licensed data.',
+               l.id, %s, NULL
+        FROM {{expired}} e
+        JOIN {lead_t} l ON l.id = e.lead_id
+        JOIN {creator_t} c ON c.id = l.creator_id
+        WHERE l.removed_at IS NULL
+    """
+    mark = f"""
+        UPDATE {request_t} SET is_open = %s, expired_at = %s
+        WHERE is_open = %s AND authorization_expires_at <= %s
+    """
     with job_run_record(job=JobRun.Job.EXPIRE_AUTHORIZATIONS) as run:
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # One statement: the UPDATE hands the rows it marked to the INSERT, so
-                # nothing scans the lead table for them again.
+                # One statement: the UPDATE hands the requests it marked to the INSERT.
                 cursor.execute(
                     f"""
-                    WITH expired AS (
-                        UPDATE {lead_t} SET authorization_expired_at = %s
-                        WHERE authorization_expired_at IS NULL
-                          AND authorization_expires_at <= %s
-                        RETURNING id, partner_id, creator_id, removed_at
-                    ), notified AS (
-                        INSERT INTO {notification_t} (partner_id, user_id, kind, text,
-                                                      lead_id, created_at, read_at)
-                        SELECT e.partner_id, NULL, %s, {text}, e.id, %s, NULL
-                        FROM expired e JOIN {creator_t} c ON c.id = e.creator_id
-                        WHERE e.removed_at IS NULL
-                        RETURNING 1
-                    )
+                    WITH expired AS ({mark} RETURNING lead_id),
+                    notified AS ({notify.format(expired="expired")} RETURNING 1)
                     SELECT (SELECT count(*) FROM expired), (SELECT count(*) FROM notified)
                     """,
-                    [when, when, NotificationKind.AUTHORIZATION_EXPIRED, when],
+                    [False, when, True, when, NotificationKind.AUTHORIZATION_EXPIRED, when],
                 )
                 run.rows_changed = cursor.fetchone()[0]
             else:
-                cursor.execute(
-                    f"""
-                    UPDATE {lead_t} SET authorization_expired_at = %s
-                    WHERE authorization_expired_at IS NULL AND authorization_expires_at <= %s
-                    """,
-                    [when, when],
-                )
+                cursor.execute(mark, [False, when, True, when])
                 run.rows_changed = cursor.rowcount
                 if run.rows_changed:
-                    # The rows just marked carry this run's timestamp: notify exactly those.
+                    # The requests just marked carry this run's timestamp: notify exactly those.
                     cursor.execute(
-                        f"""
-                        INSERT INTO {notification_t} (partner_id, user_id, kind, text,
-                                                      lead_id, created_at, read_at)
-                        SELECT l.partner_id, NULL, %s, {text}, l.id, %s, NULL
-                        FROM {lead_t} l JOIN {creator_t} c ON c.id = l.creator_id
-                        WHERE l.authorization_expired_at = %s AND l.removed_at IS NULL
-                        """,
-                        [NotificationKind.AUTHORIZATION_EXPIRED, when, when],
+                        notify.format(
+                            expired=f"(SELECT lead_id FROM {request_t} "
+                            "WHERE expired_at = %s AND is_open = %s)"
+                        ),
+                        [NotificationKind.AUTHORIZATION_EXPIRED, when, when, False],
                     )
-            CollaborationRequest.objects.filter(
-                is_open=True, authorization_expires_at__lte=now
-            ).update(is_open=False, expired_at=now)
     return run
 
 

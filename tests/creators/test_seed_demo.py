@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import F, Max, Min
+from django.utils import timezone
 
 from creators.management.commands.seed_demo import Command as SeedDemo
 from creators.models import Creator, CreatorDailyStats, JobRun, Partner, Tier, TierHistory
@@ -114,13 +115,13 @@ class TestTheFullDemo:
         assert set(alpha.values_list("source", flat=True)) == set(LeadSource.values)
         assert set(alpha.values_list("status", flat=True)) == set(LeadStatus.values)
         assert alpha.filter(removed_at__isnull=False).exists()
-        assert alpha.filter(authorization_expired_at__isnull=False).exists()
-        assert (
-            alpha.in_pool()
-            .filter(authorization_expired_at__isnull=True)
-            .exclude(licensed_data=None)
-            .exists()
-        )
+        now = timezone.now()
+        assert alpha.filter(authorization_expires_at__lte=now).exists()
+        assert alpha.in_pool().filter(authorization_expires_at__gt=now).exists()
+        # The demo's expiry run marked the requests that were past their 7 days.
+        assert not CollaborationRequest.objects.filter(
+            is_open=True, authorization_expires_at__lte=now
+        ).exists()
         assert 30 <= Lead.objects.filter(partner__slug="bravo").count() <= 50
         # Requests only come from Silver+ creators.
         assert not CollaborationRequest.objects.filter(creator_tier__lt=Tier.SILVER).exists()

@@ -1,4 +1,4 @@
-"""The 7-day data authorization: hidden at exactly 7 days, marked and notified by the job."""
+"""The 7-day data authorization: hidden at exactly 7 days; the job marks the request, notifies."""
 
 import datetime as dt
 import io
@@ -11,8 +11,19 @@ from django.db import OperationalError
 
 from creators.models import JobRun
 from leads import tasks
-from leads.models import CollaborationRequest, Lead, Notification, NotificationKind
-from leads.services import authorizations_expire, collaboration_request_submit, lead_remove
+from leads.models import (
+    CollaborationRequest,
+    Lead,
+    LeadStatus,
+    Notification,
+    NotificationKind,
+)
+from leads.services import (
+    authorizations_expire,
+    collaboration_request_submit,
+    lead_remove,
+    lead_set_status,
+)
 from tests.factories import CreatorDailyStatsFactory, CreatorUserFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +69,7 @@ def test_licensed_data_is_hidden_one_second_after_even_before_the_job(
     with time_machine.travel(JUST_AFTER, tick=False):
         assert lead.visible_licensed_data() is None
         assert not JobRun.objects.filter(job=JobRun.Job.EXPIRE_AUTHORIZATIONS).exists()
-        assert Lead.objects.get().authorization_expired_at is None  # not marked yet
+        assert CollaborationRequest.objects.get().is_open  # not marked yet
         seller = api_as(seller_a)
         assert seller.get(f"/api/v1/leads/{lead.pk}/").json()["licensed_data"] is None
         csv = b"".join(seller.get("/api/v1/leads/export.csv").streaming_content).decode()
@@ -94,15 +105,12 @@ def test_the_command_marks_expiries_and_notifies_once(submitted, partner_a, sell
         call_command("expire_authorizations", stdout=io.StringIO())  # rerun: harmless
 
     lead = Lead.objects.get(creator=submitted.creator)
-    assert lead.authorization_expired_at == JUST_AFTER
     assert lead.removed_at is None  # the lead stays in the pool
     assert lead.licensed_data is not None  # kept for audit, hidden at read time
     note = expired_notes().get()
     assert note.partner == partner_a and note.lead == lead and "@creator_silver" in note.text
     assert CollaborationRequest.objects.get(pk=submitted.pk).is_open is False
     assert CollaborationRequest.objects.get(pk=submitted.pk).expired_at == JUST_AFTER
-    fresh = Lead.objects.get(creator=other)
-    assert fresh.authorization_expired_at is None
     assert CollaborationRequest.objects.get(creator=other).is_open
     runs = JobRun.objects.filter(job=JobRun.Job.EXPIRE_AUTHORIZATIONS).order_by("id")
     assert [run.rows_changed for run in runs] == [0, 1, 0]
@@ -166,7 +174,17 @@ def test_a_removed_lead_is_marked_but_not_notified(submitted, seller_a):
     lead_remove(lead=Lead.objects.get(), user=seller_a)
     with time_machine.travel(JUST_AFTER, tick=False):
         assert authorizations_expire().rows_changed == 1
+    assert CollaborationRequest.objects.get(pk=submitted.pk).expired_at == JUST_AFTER
     assert not expired_notes().exists()
+
+
+def test_a_closed_lead_has_no_open_request_left_to_expire(submitted, seller_a):
+    lead_set_status(lead=Lead.objects.get(), status=LeadStatus.CLOSED, user=seller_a)
+    assert CollaborationRequest.objects.get(pk=submitted.pk).closed_at is not None
+    with time_machine.travel(JUST_AFTER, tick=False):
+        assert authorizations_expire().rows_changed == 0
+    assert not expired_notes().exists()
+    assert CollaborationRequest.objects.get(pk=submitted.pk).expired_at is None
 
 
 def test_renewal_after_expiry_gives_the_same_lead_seven_new_days(submitted, partner_a, api_as):
@@ -178,7 +196,7 @@ def test_renewal_after_expiry_gives_the_same_lead_seven_new_days(submitted, part
         lead = Lead.objects.get()
         assert renewed.created and renewed.request.pk != submitted.pk
         assert lead.authorization_expires_at == renewal_time + dt.timedelta(days=7)
-        assert lead.authorization_expired_at is None
+        assert renewed.request.is_open and renewed.request.expired_at is None
         assert lead.visible_licensed_data() is not None
     with time_machine.travel(renewal_time + dt.timedelta(days=7, seconds=1), tick=False):
         assert authorizations_expire().rows_changed == 1  # the renewed one expires in turn

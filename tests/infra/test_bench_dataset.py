@@ -1,0 +1,52 @@
+"""The benchmark's dataset builder keeps up with the schema: built small, it has the promised shape
+and the project's jobs run over it. No timings here; `make bench` measures."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from bench import dataset
+from creators.models import Creator, CreatorDailyStats, Partner
+from creators.services import tiers_refresh
+from leads.models import CollaborationRequest, Lead, LeadSource, Notification
+from leads.services import authorizations_expire
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the bench dataset is built on PostgreSQL"
+    ),
+]
+CREATORS = 2_000
+
+
+def test_a_small_dataset_has_the_promised_shape_and_the_jobs_run_over_it():
+    size = dataset.sizes(CREATORS)
+    dataset.build(CREATORS, log=lambda message: None)
+
+    assert dataset.present(CREATORS)
+    assert Creator.objects.count() == CREATORS
+    assert CreatorDailyStats.objects.count() == size["feed_rows"]
+    big = Partner.objects.get(slug="bench-big")
+    leads = Lead.objects.filter(partner=big)
+    assert leads.count() == size["big_partner_leads"]
+    assert set(leads.values_list("source", flat=True)) == set(LeadSource.values)
+    requested = leads.filter(source=LeadSource.COLLABORATION_REQUEST)
+    # Every collaboration-request lead carries its open request, with the same 7 days.
+    assert CollaborationRequest.objects.filter(is_open=True).count() == requested.count()
+    assert not requested.exclude(
+        collaboration_requests__authorization_expires_at=F("authorization_expires_at")
+    ).exists()
+
+    now = timezone.now()
+    due = CollaborationRequest.objects.filter(authorization_expires_at__lte=now).count()
+    assert 0 < due < requested.count()  # some expired, some live
+    run = authorizations_expire(now=now)
+    assert run.rows_changed == due
+    assert Notification.objects.filter(partner=big).count() == due
+
+    refresh = tiers_refresh(as_of=dt.date(2026, 12, 2))
+    assert refresh.rows_changed > 0
