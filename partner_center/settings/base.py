@@ -82,9 +82,10 @@ TEMPLATES = [
     },
 ]
 
+# An empty DATABASE_URL counts as unset, as an empty REDIS_URL does.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'partner_center.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'partner_center.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }

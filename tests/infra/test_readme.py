@@ -67,3 +67,16 @@ def test_readme_documents_every_setting_read_from_the_environment():
     assert {"SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "PARTNER_CENTER_TIME_ZONE"} <= names
     missing = sorted(name for name in names if f"`{name}`" not in README)
     assert missing == []
+
+
+def test_readme_shows_the_latest_benchmark_figures():
+    import json
+
+    results = json.loads((ROOT / "bench" / "results.json").read_text())
+    assert results["dataset"]["creators"] == 1_000_000 and not results["missed"]
+    for name, value in results["figures"].items():
+        assert re.search(rf"^\| `{name}` \| {re.escape(str(value))} ", README, re.MULTILINE), name
+    load = json.loads((ROOT / "bench" / "results-load.json").read_text())
+    assert load["errors"] == 0
+    assert f"{load['requests_per_s']} requests/s" in README
+    assert f"p95 {load['p95_ms']} ms, {load['errors']} errors" in README

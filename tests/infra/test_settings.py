@@ -97,11 +97,13 @@ def test_production_reads_its_services_and_hosts_from_the_environment(tmp_path):
     assert values["CELERY_BROKER_URL"] == "redis://cache.internal:6379/2"
 
 
-def test_embedded_default_needs_no_variable_sqlite_and_filesystem_broker(tmp_path):
+@pytest.mark.parametrize("blank", [{}, {"DATABASE_URL": "", "REDIS_URL": ""}])
+def test_embedded_default_needs_no_variable_sqlite_and_filesystem_broker(tmp_path, blank):
     values = settings_of(
         tmp_path,
         ["DATABASES", "CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS"],
         DJANGO_SETTINGS_MODULE="partner_center.settings.local",
+        **blank,  # an empty variable counts as unset
     )
     database = values["DATABASES"]["default"]
     assert database["ENGINE"] == "django.db.backends.sqlite3"
