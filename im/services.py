@@ -42,8 +42,15 @@ def message_clean_body(body) -> str:
 
 @transaction.atomic
 def message_send(*, thread: Thread, sender, side: str, body: str) -> Message:
-    """Post a plain-text message; the sender's own side counts as read."""
+    """Post a plain-text message; the sender's own side counts as read.
+
+    Sends in one thread take the thread's row lock before they get their id and time, so they
+    commit in id order: a conversation polling for "messages after id N" never skips one that
+    an earlier, slower transaction committed late, and a reader marking the thread read waits
+    for a send in flight instead of counting it as read unseen.
+    """
     body = message_clean_body(body)
+    list(Thread.objects.select_for_update().filter(pk=thread.pk).values_list("pk"))
     now = timezone.now()
     message = Message.objects.create(
         thread=thread, sender=sender, side=side, body=body, created_at=now

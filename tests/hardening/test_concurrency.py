@@ -93,3 +93,47 @@ def test_fifty_simultaneous_toggles_leave_one_consistent_lead():
     # Events are written under the lead's row lock, so their ids follow commit order.
     last = LeadEvent.objects.filter(lead=lead).order_by("-id").first()
     assert (lead.removed_at is not None) == (last.kind == LeadEvent.Kind.REMOVED)
+
+
+def test_a_send_takes_its_id_and_time_only_once_it_holds_the_thread():
+    """While another transaction holds the thread (a send or a mark-read in flight), a new send
+    waits before it takes its id and time. So sends in one thread commit in id order, a poll
+    for "messages after id N" cannot skip one committed late, and a mark-read never covers a
+    message it did not see."""
+    import time
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from im.models import Message, Side, Thread
+    from im.services import message_send
+    from tests.factories import ThreadFactory
+
+    thread = ThreadFactory()
+    holding = threading.Event()
+    released_at = []
+
+    def hold_the_thread():
+        try:
+            with transaction.atomic():
+                Thread.objects.select_for_update().get(pk=thread.pk)
+                holding.set()
+                time.sleep(0.5)
+                released_at.append(timezone.now())
+        finally:
+            connections.close_all()
+
+    def send():
+        try:
+            holding.wait(timeout=10)
+            message_send(thread=thread, sender=None, side=Side.CREATOR, body="hello")
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=hold_the_thread), threading.Thread(target=send)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=20)
+    message = Message.objects.get(thread=thread)
+    assert message.created_at >= released_at[0]
