@@ -93,3 +93,23 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_test_database_sessions(django_db_setup, django_db_blocker):
+    """Let the test database be dropped cleanly on PostgreSQL.
+
+    The live server's request threads (browser journeys) can leave an idle connection open
+    after the thread ends; it would make the final DROP DATABASE warn "being accessed by other
+    users". Close such sessions after everything else, just before the database goes.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
