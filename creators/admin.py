@@ -38,6 +38,11 @@ class PartnerAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PartnerStaffInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take the partner's leads, requests and IM history with it; untick
+        # "is listed" to take a partner off the EC Center instead.
+        return False
+
 
 @admin.register(PartnerStaff)
 class PartnerStaffAdmin(admin.ModelAdmin):
@@ -74,6 +79,11 @@ class CreatorAdmin(admin.ModelAdmin):
         "created_at",
     ]
     show_full_result_count = False  # an exact count over a million creators is dear
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take the creator's leads, requests and IM history with it; deactivate
+        # the creator's user account instead (they can no longer log in or use a token).
+        return False
 
 
 @admin.register(CreatorDailyStats)

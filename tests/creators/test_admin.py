@@ -289,3 +289,18 @@ def test_thresholds_must_rise_with_the_tier_and_silver_stays_1000(admin_client):
     assert "Platinum ($20,000.00) must be above Gold ($25,000.00)." in page
     gold.refresh_from_db()
     assert gold.min_live_gmv_usd == Decimal("12000.00")
+
+
+def test_admin_cannot_delete_partners_or_creators_with_their_history(admin_client):
+    """Nothing is hard-deleted from the admin: partners are unlisted, creators deactivated."""
+    partner = PartnerFactory(name="Keep Me Agency")
+    creator = CreatorFactory(handle="keep_me")
+    for model, obj in (("partner", partner), ("creator", creator)):
+        changelist = admin_client.get(f"/admin/creators/{model}/").content.decode()
+        assert 'value="delete_selected"' not in changelist
+        change = admin_client.get(f"/admin/creators/{model}/{obj.pk}/change/").content.decode()
+        assert "deletelink" not in change
+        page = admin_client.get(f"/admin/creators/{model}/{obj.pk}/delete/")
+        assert page.status_code == 403
+    assert Creator.objects.filter(handle="keep_me").exists()
+    assert partner.__class__.objects.filter(name="Keep Me Agency").exists()
