@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseModelFormSet
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 
 from . import services
 from .models import (
@@ -95,6 +96,11 @@ class CreatorDailyStatsAdmin(admin.ModelAdmin):
     raw_id_fields = ["creator"]
     show_full_result_count = False
     change_list_template = "admin/creators/creatordailystats/change_list.html"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.imported_at = timezone.now()  # edited figures: the next refresh reads them
+        super().save_model(request, obj, form, change)
 
     def get_urls(self):
         return [

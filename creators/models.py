@@ -165,7 +165,11 @@ class CreatorDailyStats(models.Model):
     live_sessions = models.PositiveIntegerField(default=0)
     average_viewers = models.PositiveIntegerField(default=0)
     top_category = models.CharField(max_length=64, blank=True)
-    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(
+        auto_now_add=True,
+        help_text="When these figures arrived (set again when an import changes them); the "
+        "daily follower refresh reads the rows imported since its last run.",
+    )
 
     class Meta:
         verbose_name = "creator daily stats row"
@@ -173,7 +177,10 @@ class CreatorDailyStats(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["creator", "date"], name="one_stats_row_per_day"),
         ]
-        indexes = [models.Index(fields=["date"], name="stats_date_idx")]
+        indexes = [
+            models.Index(fields=["date"], name="stats_date_idx"),
+            models.Index(fields=["imported_at"], name="stats_imported_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.creator_id} {self.date}"

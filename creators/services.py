@@ -109,6 +109,16 @@ def db_value(value):
     return value
 
 
+# A refresh is one statement over every creator; its transaction gets room to keep its
+# joins and sorts in memory rather than spilling them to temporary files.
+REFRESH_WORK_MEM = "256MB"
+
+
+def _refresh_session(cursor) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SET LOCAL work_mem = '{REFRESH_WORK_MEM}'")
+
+
 def _tables() -> dict[str, str]:
     from leads.models import Lead
 
@@ -169,6 +179,7 @@ def tiers_refresh(*, as_of: dt.date | None = None) -> JobRun:
     )
     with job_run_record(job=JobRun.Job.REFRESH_TIERS, as_of=as_of) as run:
         with transaction.atomic(), connection.cursor() as cursor:
+            _refresh_session(cursor)
             if connection.vendor == "postgresql":
                 # One statement: the CTEs read the old tiers from the same snapshot the
                 # UPDATE changes, so history and creators agree.
@@ -223,25 +234,62 @@ def tiers_refresh(*, as_of: dt.date | None = None) -> JobRun:
     return run
 
 
-def followers_refresh() -> JobRun:
-    """Copy each creator's newest follower figure from the feed onto the creator."""
+# The daily follower refresh rereads feed rows imported since its last successful run, with
+# this much overlap, so an import that committed while that run was going is not missed.
+FOLLOWER_REFRESH_OVERLAP = dt.timedelta(days=1)
+
+
+def followers_refresh(*, full: bool = False) -> JobRun:
+    """Copy each creator's newest follower figure from the feed onto the creator.
+
+    Only creators with feed rows imported since the last successful run (less a day of
+    overlap) are looked at, so a daily run costs what a day of feed costs, not the whole
+    history. `full=True` (`refresh_followers --full`) rereads every creator's feed, e.g.
+    after feed rows were deleted by hand.
+    """
     t = _tables()
     now = db_value(timezone.now())
-    if connection.vendor == "postgresql":
+    last_run = (
+        JobRun.objects.filter(job=JobRun.Job.REFRESH_FOLLOWERS, status=JobRun.Status.SUCCEEDED)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    since = None if full or last_run is None else last_run - FOLLOWER_REFRESH_OVERLAP
+    params: list = []
+    touched = f"SELECT DISTINCT creator_id FROM {t['stats']} WHERE imported_at >= %s"
+    if connection.vendor == "postgresql" and since is not None:
+        # The newest row of each touched creator, straight from the (creator, date) index.
+        latest_sql = f"""
+            SELECT t.creator_id, n.date, n.followers FROM ({touched}) t
+            CROSS JOIN LATERAL (
+                SELECT date, followers FROM {t["stats"]} s
+                WHERE s.creator_id = t.creator_id ORDER BY date DESC LIMIT 1
+            ) n
+        """
+        params.append(db_value(since))
+    elif connection.vendor == "postgresql":
         latest_sql = f"""
             SELECT DISTINCT ON (creator_id) creator_id, date, followers
             FROM {t["stats"]} ORDER BY creator_id, date DESC
         """
     else:
+        where = ""
+        if since is not None:
+            where = f"WHERE creator_id IN ({touched})"
+            params.append(db_value(since))
         latest_sql = f"""
             SELECT creator_id, date, followers FROM (
                 SELECT creator_id, date, followers, ROW_NUMBER() OVER (
                     PARTITION BY creator_id ORDER BY date DESC) AS newest
-                FROM {t["stats"]}
+                FROM {t["stats"]} {where}
             ) ranked WHERE newest = 1
         """
     with job_run_record(job=JobRun.Job.REFRESH_FOLLOWERS, as_of=business_today()) as run:
+        if since is not None:
+            run.detail = f"feed rows imported since {since:%Y-%m-%d %H:%M} UTC"
         with transaction.atomic(), connection.cursor() as cursor:
+            _refresh_session(cursor)
             cursor.execute(
                 f"""
                 UPDATE {t["creator"]} AS c
@@ -252,7 +300,7 @@ def followers_refresh() -> JobRun:
                   AND (c.followers_as_of IS NULL OR c.followers_as_of <> l.date
                        OR c.follower_count <> l.followers)
                 """,
-                [now],
+                [now, *params],
             )
             run.rows_changed = cursor.rowcount
             leads_sync_creator_figures()
@@ -464,6 +512,7 @@ def creator_stats_import(*, rows: list[StatsRow]) -> StatsImportResult:
                 existing[(stats.creator_id, stats.date)] = stats
 
         to_create, to_update = [], []
+        imported_at = timezone.now()
         for row in rows:
             creator_id = creator_ids[row.handle]
             values = {
@@ -479,13 +528,21 @@ def creator_stats_import(*, rows: list[StatsRow]) -> StatsImportResult:
             elif any(getattr(current, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(current, k, v)
+                current.imported_at = imported_at  # new figures: the refresh must see them
                 to_update.append(current)
             else:
                 result.rows_unchanged += 1
         CreatorDailyStats.objects.bulk_create(to_create, batch_size=2000)
         CreatorDailyStats.objects.bulk_update(
             to_update,
-            ["live_gmv_usd", "followers", "live_sessions", "average_viewers", "top_category"],
+            [
+                "live_gmv_usd",
+                "followers",
+                "live_sessions",
+                "average_viewers",
+                "top_category",
+                "imported_at",
+            ],
             batch_size=1000,
         )
         result.rows_created = len(to_create)

@@ -159,3 +159,68 @@ def test_the_csv_is_read_as_utf8_and_a_non_utf8_file_is_refused(tmp_path):
     path.write_bytes(b"handle,date,live_gmv_usd,followers\n\xff\xfe,2026-11-20,1,1\n")
     with pytest.raises(CommandError, match="not UTF-8"):
         call_command("import_creator_stats", str(path))
+
+
+def test_the_daily_refresh_reads_what_was_imported_since_its_last_run(tmp_path):
+    """After the first run, a run looks only at creators with feed rows imported since the last
+    successful run (less a day of overlap); `--full` rereads the whole feed."""
+    import time_machine
+
+    old_news = CreatorFactory(handle="old_news")
+    busy = CreatorFactory(handle="busy")
+    header = "handle,date,live_gmv_usd,followers\n"
+    with time_machine.travel(dt.datetime(2026, 11, 18, 11, tzinfo=dt.UTC), tick=False):
+        call_command(
+            "import_creator_stats",
+            write(tmp_path, header + "old_news,2026-11-17,0,500\nbusy,2026-11-17,0,700\n"),
+        )
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False):
+        call_command("refresh_followers")  # the first run reads everything
+    # A figure that changed behind the feed's back (no import) is not reread daily...
+    CreatorDailyStats.objects.filter(creator=old_news).update(followers=555)
+    with time_machine.travel(dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC), tick=False):
+        call_command("import_creator_stats", write(tmp_path, header + "busy,2026-11-23,0,800\n"))
+        call_command("refresh_followers")
+    old_news.refresh_from_db()
+    busy.refresh_from_db()
+    assert (busy.follower_count, busy.followers_as_of) == (800, dt.date(2026, 11, 23))
+    assert old_news.follower_count == 500
+    run = JobRun.objects.filter(job=JobRun.Job.REFRESH_FOLLOWERS).latest("started_at")
+    assert run.rows_changed == 1
+    assert run.detail == "feed rows imported since 2026-11-19 12:00 UTC"
+
+    # ...but a correction that arrives through an import is, whatever day it is for.
+    with time_machine.travel(dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC), tick=False):
+        call_command(
+            "import_creator_stats", write(tmp_path, header + "old_news,2026-11-17,0,600\n")
+        )
+        call_command("refresh_followers")
+    old_news.refresh_from_db()
+    assert old_news.follower_count == 600
+
+    # --full rereads every creator's feed.
+    CreatorDailyStats.objects.filter(creator=old_news).update(followers=650)
+    with time_machine.travel(dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC), tick=False):
+        out = io.StringIO()
+        call_command("refresh_followers", "--full", stdout=out)
+    old_news.refresh_from_db()
+    assert old_news.follower_count == 650
+    assert "1 creators changed" in out.getvalue()
+
+
+def test_an_import_that_committed_during_the_last_run_is_still_read(tmp_path):
+    """The day of overlap: rows stamped just before the last run started are reread."""
+    import time_machine
+
+    creator = CreatorFactory(handle="late_commit")
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False):
+        call_command("refresh_followers")
+    # Stamped 10 minutes before that run started (its transaction committed after the run).
+    CreatorDailyStatsFactory(creator=creator, date=dt.date(2026, 11, 19), followers=4_242)
+    CreatorDailyStats.objects.filter(creator=creator).update(
+        imported_at=dt.datetime(2026, 11, 20, 11, 50, tzinfo=dt.UTC)
+    )
+    with time_machine.travel(dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC), tick=False):
+        call_command("refresh_followers")
+    creator.refresh_from_db()
+    assert creator.follower_count == 4_242

@@ -15,7 +15,7 @@ from leads.models import CollaborationRequest, Lead, LeadSource, Notification
 from leads.services import authorizations_expire
 
 pytestmark = [
-    pytest.mark.django_db,
+    pytest.mark.django_db(transaction=True),  # the build ends with VACUUM ANALYZE
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="the bench dataset is built on PostgreSQL"
     ),
