@@ -1,6 +1,7 @@
 """Shared fixtures: the demo's cast (two partners' sellers, creators of each kind)."""
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from creators.models import Tier
@@ -104,8 +105,6 @@ def _close_stray_test_database_sessions(django_db_setup, django_db_blocker):
     users". Close such sessions after everything else, just before the database goes.
     """
     yield
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         return
     with django_db_blocker.unblock(), connection.cursor() as cursor:

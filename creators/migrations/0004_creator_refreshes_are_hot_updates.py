@@ -12,16 +12,18 @@ from django.db import migrations
 FILLFACTOR = 50
 
 
-def set_fillfactor(apps, schema_editor):
+def _alter_creator_table(apps, schema_editor, storage: str) -> None:
     if schema_editor.connection.vendor == "postgresql":
         table = schema_editor.quote_name(apps.get_model("creators", "Creator")._meta.db_table)
-        schema_editor.execute(f"ALTER TABLE {table} SET (fillfactor = {FILLFACTOR})")
+        schema_editor.execute(f"ALTER TABLE {table} {storage}")
+
+
+def set_fillfactor(apps, schema_editor):
+    _alter_creator_table(apps, schema_editor, f"SET (fillfactor = {FILLFACTOR})")
 
 
 def reset_fillfactor(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        table = schema_editor.quote_name(apps.get_model("creators", "Creator")._meta.db_table)
-        schema_editor.execute(f"ALTER TABLE {table} RESET (fillfactor)")
+    _alter_creator_table(apps, schema_editor, "RESET (fillfactor)")
 
 
 class Migration(migrations.Migration):

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -164,8 +165,6 @@ def test_the_csv_is_read_as_utf8_and_a_non_utf8_file_is_refused(tmp_path):
 def test_the_daily_refresh_reads_what_was_imported_since_its_last_run(tmp_path):
     """After the first run, a run looks only at creators with feed rows imported since the last
     successful run (less a day of overlap); `--full` rereads the whole feed."""
-    import time_machine
-
     old_news = CreatorFactory(handle="old_news")
     busy = CreatorFactory(handle="busy")
     header = "handle,date,live_gmv_usd,followers\n"
@@ -210,8 +209,6 @@ def test_the_daily_refresh_reads_what_was_imported_since_its_last_run(tmp_path):
 
 def test_an_import_that_committed_during_the_last_run_is_still_read(tmp_path):
     """The day of overlap: rows stamped just before the last run started are reread."""
-    import time_machine
-
     creator = CreatorFactory(handle="late_commit")
     with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False):
         call_command("refresh_followers")

@@ -6,14 +6,18 @@ PostgreSQL (CI sets DATABASE_URL) and are skipped on SQLite.
 
 import random
 import threading
+import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from creators.models import Tier
+from im.models import Message, Side, Thread
+from im.services import message_send
 from leads.models import CollaborationRequest, Lead, LeadEvent, Notification, NotificationKind
 from leads.services import collaboration_request_submit, lead_add, lead_remove
-from tests.factories import CreatorUserFactory, PartnerFactory, SellerFactory
+from tests.factories import CreatorUserFactory, PartnerFactory, SellerFactory, ThreadFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -100,15 +104,6 @@ def test_a_send_takes_its_id_and_time_only_once_it_holds_the_thread():
     waits before it takes its id and time. So sends in one thread commit in id order, a poll
     for "messages after id N" cannot skip one committed late, and a mark-read never covers a
     message it did not see."""
-    import time
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from im.models import Message, Side, Thread
-    from im.services import message_send
-    from tests.factories import ThreadFactory
-
     thread = ThreadFactory()
     holding = threading.Event()
     released_at = []
