@@ -1,23 +1,21 @@
 """Django admin for partners, creators, the creator-stats feed, tiers and the scheduled jobs."""
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseModelFormSet
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
+
+from core.admin import ReadOnlyAdmin
 
 from . import services
 from .models import (
     Creator,
     CreatorDailyStats,
-    JobRun,
     Partner,
     PartnerStaff,
-    Tier,
     TierHistory,
     TierThreshold,
 )
@@ -157,28 +155,11 @@ class CreatorDailyStatsAdmin(admin.ModelAdmin):
 
 
 THRESHOLD_HELP = (
-    "Minimum 30-day LIVE GMV (USD) for this tier. Only Silver's $1,000 comes from the source "
+    "Minimum 30-day LIVE GMV (USD) for this tier. "
+    f"Only Silver's ${services.silver_threshold():,.0f} comes from the source "
     "(TikTok Shop: Silver-tier+ = 30-day LIVE GMV >= $1k) and is fixed; the other tiers' "
     "amounts are this project's defaults. Changes apply at the next tier refresh."
 )
-SILVER_MINIMUM = Decimal("1000.00")
-
-
-def thresholds_check(overrides: dict[int, Decimal]) -> list[str]:
-    """The thresholds after these edits: Silver stays $1,000, each tier above the one below."""
-    values = {int(t): v for t, v in services.tier_thresholds().items()}
-    values.update(overrides)
-    errors = []
-    if values[Tier.SILVER] != SILVER_MINIMUM:
-        errors.append("Silver's threshold is the source's $1,000 and cannot change.")
-    ranked = [int(t) for t in Tier.ranked()]
-    for lower, higher in zip(ranked, ranked[1:], strict=False):
-        if values[higher] <= values[lower]:
-            errors.append(
-                f"{Tier(higher).label} (${values[higher]:,}) must be above "
-                f"{Tier(lower).label} (${values[lower]:,})."
-            )
-    return errors
 
 
 class TierThresholdForm(forms.ModelForm):
@@ -187,19 +168,13 @@ class TierThresholdForm(forms.ModelForm):
         fields = ["tier", "min_live_gmv_usd"]
         help_texts = {"min_live_gmv_usd": THRESHOLD_HELP}
 
-    def clean_min_live_gmv_usd(self):
-        value = self.cleaned_data["min_live_gmv_usd"]
-        if value is not None and value <= 0:
-            raise ValidationError("A threshold is a positive amount.")
-        return value
-
     def clean(self):
         cleaned = super().clean()
         tier = cleaned.get("tier", self.instance.tier)
         value = cleaned.get("min_live_gmv_usd")
         # On the changelist the formset checks all edited rows together.
         if tier is not None and value is not None and not getattr(self, "in_formset", False):
-            errors = thresholds_check({int(tier): value})
+            errors = services.tier_thresholds_errors(overrides={int(tier): value})
             if errors:
                 raise ValidationError({"min_live_gmv_usd": errors})
         return cleaned
@@ -222,7 +197,7 @@ class TierThresholdFormSet(BaseModelFormSet):
             for form in self.forms
             if form.cleaned_data.get("min_live_gmv_usd") is not None
         }
-        errors = thresholds_check(overrides)
+        errors = services.tier_thresholds_errors(overrides=overrides)
         if errors:
             raise ValidationError(errors)
 
@@ -248,17 +223,6 @@ class TierThresholdAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(TierHistory)
 class TierHistoryAdmin(ReadOnlyAdmin):
     list_display = ["creator", "as_of", "previous_tier", "tier", "live_gmv_30d", "recorded_at"]
@@ -266,64 +230,3 @@ class TierHistoryAdmin(ReadOnlyAdmin):
     list_filter = ["tier", "as_of"]
     search_fields = ["creator__handle"]
     show_full_result_count = False
-
-
-@admin.register(JobRun)
-class JobRunAdmin(ReadOnlyAdmin):
-    list_display = [
-        "job",
-        "status",
-        "as_of",
-        "started_at",
-        "finished_at",
-        "duration",
-        "rows_changed",
-    ]
-    list_filter = ["job", "status"]
-    change_list_template = "admin/creators/jobrun/change_list.html"
-
-    JOBS = {
-        "refresh_tiers": ("Tier refresh", services.tiers_refresh),
-        "refresh_followers": ("Follower refresh", services.followers_refresh),
-    }
-
-    @admin.display(description="duration")
-    def duration(self, run):
-        return "—" if run.duration_s is None else f"{run.duration_s:.2f} s"
-
-    def get_urls(self):
-        return [
-            path(
-                "run/<str:job>/",
-                self.admin_site.admin_view(self.run_view),
-                name="creators_jobrun_run",
-            ),
-            *super().get_urls(),
-        ]
-
-    def run_view(self, request, job):
-        """Run a scheduled job now (POST only, superusers), as the beat would."""
-        from leads.services import authorizations_expire
-
-        jobs = {
-            **self.JOBS,
-            "expire_authorizations": ("Authorization expiry", authorizations_expire),
-        }
-        if request.method != "POST" or job not in jobs or not request.user.is_superuser:
-            self.message_user(request, "Only a superuser can run a job, by POST.", messages.ERROR)
-            return redirect("admin:creators_jobrun_changelist")
-        label, service = jobs[job]
-        try:
-            run = service()
-        except Exception as exc:  # the run is recorded as failed; say so instead of a 500
-            self.message_user(
-                request, f"{label} failed: {type(exc).__name__}: {exc}", messages.ERROR
-            )
-            return redirect("admin:creators_jobrun_changelist")
-        self.message_user(
-            request,
-            f"{label} ran: {run.rows_changed} rows changed in {run.duration_s:.2f} s "
-            f"(job run #{run.pk}).",
-            messages.SUCCESS,
-        )
-        return redirect(reverse("admin:creators_jobrun_changelist"))

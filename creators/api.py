@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from partner_center import roles
+from core import roles
 
 from . import services
 from .models import Creator

@@ -52,6 +52,10 @@ DEFAULT_TIER_THRESHOLDS = {
 }
 
 
+# The largest follower figure the feed, the filters and the forms accept.
+MAX_FOLLOWERS = 10**12
+
+
 class PartnerType(models.TextChoices):
     L2L = "L2L", "L2L (local to local)"
     CB = "CB", "CB (cross-border)"
@@ -218,39 +222,3 @@ class TierHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.creator_id} {self.as_of}: {Tier(self.tier).label}"
-
-
-class JobRun(models.Model):
-    """One run of a scheduled job: when, how long, how many rows it changed."""
-
-    class Job(models.TextChoices):
-        REFRESH_TIERS = "refresh_tiers", "Tier refresh"
-        REFRESH_FOLLOWERS = "refresh_followers", "Follower refresh"
-        EXPIRE_AUTHORIZATIONS = "expire_authorizations", "Authorization expiry"
-        IMPORT_CREATOR_STATS = "import_creator_stats", "Creator-stats import"
-
-    class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-
-    job = models.CharField(max_length=32, choices=Job.choices)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
-    as_of = models.DateField(null=True, blank=True)
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    rows_changed = models.PositiveIntegerField(default=0)
-    detail = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-started_at"]
-        indexes = [models.Index(fields=["job", "-started_at"], name="jobrun_job_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_job_display()} {self.started_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def duration_s(self) -> float | None:
-        if self.finished_at is None:
-            return None
-        return (self.finished_at - self.started_at).total_seconds()

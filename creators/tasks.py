@@ -3,20 +3,10 @@
 import datetime as dt
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+
+from core.jobs import JOB_OPTIONS
 
 from . import services
-
-RETRYABLE = (OperationalError, InterfaceError)
-JOB_OPTIONS = {
-    "acks_late": True,  # safe: each job is idempotent, so a redelivery is harmless
-    "autoretry_for": RETRYABLE,
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-    "soft_time_limit": 30 * 60,
-    "time_limit": 35 * 60,
-}
 
 
 @shared_task(**JOB_OPTIONS)

@@ -1,4 +1,4 @@
-"""REST API for TTSPC IM and seller notifications."""
+"""REST API for TTSPC IM."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
@@ -7,23 +7,22 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from creators.models import Creator, Partner
-from leads import selectors as lead_selectors
-from leads.models import Notification
-from leads.services import lead_add, lead_remove, notifications_mark_read
-from partner_center.roles import (
+from core.roles import (
     IsSeller,
     IsSellerOrCreator,
     creator_of,
     seller_partner,
 )
+from creators.models import Creator, Partner
+from leads import selectors as lead_selectors
+from leads.services import lead_add, lead_remove
 
 from . import selectors, services
 from .models import Side, Thread
@@ -31,7 +30,6 @@ from .serializers import (
     LeadRemovedSerializer,
     MessageCreateSerializer,
     MessageSerializer,
-    NotificationSerializer,
     ThreadLeadSerializer,
     ThreadOpenSerializer,
     ThreadSerializer,
@@ -214,61 +212,3 @@ class ThreadLeadView(APIView):
         lead = lead_selectors.lead_for_creator(partner=thread.partner, creator=thread.creator)
         removed = lead_remove(lead=lead, user=request.user) if lead else False
         return Response(LeadRemovedSerializer({"removed": removed}).data)
-
-
-class MarkedSerializer(serializers.Serializer):
-    marked = serializers.IntegerField(help_text="How many notifications were marked read.")
-
-
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The seller's partner's notifications, newest first."""
-
-    permission_classes = [IsSeller]
-    serializer_class = NotificationSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Notification.objects.none()
-        notifications = lead_selectors.notification_list(
-            partner=seller_partner(self.request.user), user=self.request.user
-        )
-        unread = self.request.query_params.get("unread")
-        if unread not in (None, ""):
-            notifications = notifications.filter(read_at__isnull=_truthy(unread, "unread"))
-        return notifications
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "unread", bool, description="true: only unread ones; false: only read ones."
-            )
-        ],
-        description="The seller's partner's notifications (for all its staff or for this "
-        "seller), newest first. Creators get 403.",
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(
-        request=None,
-        responses={200: NotificationSerializer},
-        description="Mark one notification read (another partner's answers 404).",
-    )
-    @action(detail=True, methods=["post"])
-    def read(self, request, pk=None):
-        notification = get_object_or_404(self.get_queryset(), pk=pk)
-        notifications_mark_read(partner=notification.partner, ids=[notification.pk])
-        notification.refresh_from_db()
-        return Response(NotificationSerializer(notification).data)
-
-    @extend_schema(
-        request=None,
-        responses={200: MarkedSerializer},
-        description="Mark every notification this seller can see read.",
-    )
-    @action(detail=False, methods=["post"], url_path="read-all")
-    def read_all(self, request):
-        # Only what this seller sees: another staff member's personal notifications stay unread.
-        visible = self.get_queryset().filter(read_at__isnull=True).values("pk")
-        marked = notifications_mark_read(partner=seller_partner(request.user), ids=visible)
-        return Response(MarkedSerializer({"marked": marked}).data)

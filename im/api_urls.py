@@ -5,7 +5,6 @@ from . import api
 
 router = SimpleRouter(trailing_slash=True)
 router.register("im/threads", api.ThreadViewSet, basename="thread")
-router.register("notifications", api.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     # The contract's URL has no trailing slash.

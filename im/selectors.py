@@ -4,7 +4,6 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 
 from leads.models import Lead
-from leads.selectors import notification_list
 
 from .models import Message, Side, Thread
 
@@ -76,17 +75,4 @@ def message_after(*, thread, after_id: int, limit: int = 200) -> list[Message]:
         Message.objects.filter(thread=thread, id__gt=after_id)
         .select_related("sender")
         .order_by("id")[:limit]
-    )
-
-
-def notification_list_with_threads(*, partner, user):
-    """The seller's notifications, newest first, each with its lead's IM thread id (or None)."""
-    thread_id = Thread.objects.filter(
-        partner=OuterRef("partner"), creator=OuterRef("lead__creator")
-    ).values("pk")[:1]
-    return (
-        notification_list(partner=partner, user=user)
-        .select_related("lead__creator")
-        .annotate(thread_id=Subquery(thread_id, output_field=IntegerField()))
-        .order_by("-created_at", "-id")
     )

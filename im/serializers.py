@@ -3,7 +3,6 @@ from rest_framework import serializers
 
 from creators.models import Tier
 from creators.serializers import TIER_KEYS
-from leads.models import Notification
 
 from .models import MESSAGE_MAX_LENGTH, Message, Thread
 
@@ -71,12 +70,3 @@ class ThreadLeadSerializer(serializers.Serializer):
 
 class LeadRemovedSerializer(serializers.Serializer):
     removed = serializers.BooleanField()
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    is_read = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "text", "lead", "created_at", "read_at", "is_read"]
-        read_only_fields = fields

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.roles import creator_of, creator_required, seller_partner, seller_required
 from creators.models import Creator, Partner
 from leads import selectors as lead_selectors
-from leads.services import lead_add, lead_remove, notifications_mark_read
-from partner_center.roles import creator_of, creator_required, seller_partner, seller_required
+from leads.services import lead_add, lead_remove
 
 from . import selectors, services
 from .models import MESSAGE_MAX_LENGTH, Side, Thread
@@ -211,25 +211,6 @@ def lead_toggle(request, thread_id, action):
     if request.htmx:
         return render(request, "im/_profile_panel.html", _panel_context(request, thread))
     return redirect("im:thread", thread_id=thread.pk)
-
-
-@seller_required
-def notification_list(request):
-    """The partner's notifications, newest first; opening the page marks the shown ones read.
-
-    They are rendered as they were (unread ones highlighted) before being marked read.
-    """
-    partner = seller_partner(request.user)
-    notifications = list(
-        selectors.notification_list_with_threads(partner=partner, user=request.user)[:100]
-    )
-    response = render(
-        request, "im/notifications.html", {"nav": "notifications", "notifications": notifications}
-    )
-    unread = [n.pk for n in notifications if n.read_at is None]
-    if unread:
-        notifications_mark_read(partner=partner, ids=unread)
-    return response
 
 
 @creator_required

@@ -2,10 +2,12 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api.collaboration import CollaborationRequestViewSet
+from .api.notifications import NotificationViewSet
 from .api.pool import LeadViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("leads", LeadViewSet, basename="lead")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register(
     "collaboration-requests", CollaborationRequestViewSet, basename="collaboration-request"
 )

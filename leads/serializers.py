@@ -5,7 +5,7 @@ from rest_framework import serializers
 from creators.models import Tier
 from creators.serializers import TIER_KEYS
 
-from .models import Lead, LeadStatus
+from .models import Lead, LeadStatus, Notification
 
 
 class LicensedDataSerializer(serializers.Serializer):
@@ -84,3 +84,12 @@ class LeadStatusSerializer(serializers.Serializer):
     """The body of `PATCH /api/v1/leads/{id}/`: only `status` may change."""
 
     status = serializers.ChoiceField(choices=LeadStatus.choices)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "lead", "created_at", "read_at", "is_read"]
+        read_only_fields = fields

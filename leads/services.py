@@ -11,8 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from creators.models import Creator, JobRun, Partner, Tier
-from creators.services import creator_licensed_data, db_value, job_run_record
+from core.jobs import job_run_record
+from core.models import JobRun
+from core.sql import db_value
+from creators.models import Creator, Partner, Tier
+from creators.selectors import creator_licensed_data
 
 from .models import (
     CollaborationRequest,
@@ -335,6 +338,25 @@ def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
                         [NotificationKind.AUTHORIZATION_EXPIRED, when, when, False],
                     )
     return run
+
+
+def lead_figures_sync(**kwargs) -> int:
+    """Copy creators' refreshed tier and followers onto their leads (the pool's filter keys).
+
+    Connected to `creator_figures_refreshed`, so it runs inside the refresh's transaction.
+    """
+    lead_t, creator_t = Lead._meta.db_table, Creator._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {lead_t} SET creator_tier = c.tier, creator_follower_count = c.follower_count
+            FROM {creator_t} c
+            WHERE c.id = {lead_t}.creator_id
+              AND ({lead_t}.creator_tier <> c.tier
+                   OR {lead_t}.creator_follower_count <> c.follower_count)
+            """
+        )
+        return cursor.rowcount
 
 
 def notifications_mark_read(*, partner: Partner, ids: list[int] | None = None) -> int:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from creators.tasks import JOB_OPTIONS
+from core.jobs import JOB_OPTIONS
 
 from . import services
 

@@ -8,10 +8,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from creators.models import JobRun
-from creators.selectors import job_runs_latest
-from partner_center.pagination import DeferredJoinPaginator
-from partner_center.roles import seller_partner, seller_required
+from core.jobs import job_runs_latest
+from core.models import JobRun
+from core.pagination import DeferredJoinPaginator
+from core.roles import seller_partner, seller_required
 
 from . import selectors, services
 from .filters import FOLLOWER_CHOICES, ORDERING_CHOICES, TIER_CHOICES
@@ -136,3 +136,34 @@ def lead_remove(request, lead_id):
         messages.success(request, f"@{lead.creator.handle} was removed from the Leads Pool.")
         return _back_to_pool(request)
     return render(request, "leads/_row_removed.html", {"lead": lead})
+
+
+NOTIFICATIONS_SHOWN = 100
+
+
+@seller_required
+def notification_list(request):
+    """The seller's notifications, newest first. Reading the page marks nothing read: the
+    seller marks them with the explicit "Mark all read" (a POST)."""
+    partner = seller_partner(request.user)
+    notifications = list(
+        selectors.notification_list(partner=partner, user=request.user)
+        .select_related("lead__creator")
+        .order_by("-created_at", "-id")[:NOTIFICATIONS_SHOWN]
+    )
+    return render(
+        request,
+        "leads/notifications.html",
+        {"nav": "notifications", "notifications": notifications},
+    )
+
+
+@seller_required
+@require_POST
+def notifications_read_all(request):
+    """Mark every notification this seller sees read, then show the list again."""
+    partner = seller_partner(request.user)
+    visible = selectors.notification_list(partner=partner, user=request.user).values("pk")
+    marked = services.notifications_mark_read(partner=partner, ids=visible)
+    messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} read.")
+    return redirect("notifications")

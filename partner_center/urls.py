@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from im import views as im_views
+from leads import views as lead_views
 
 from . import views
 
@@ -16,11 +16,16 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("ec/", include("creators.urls")),
+    path("ec/", include("leads.ec_urls")),
     path("ec/messages/", include("im.creator_urls")),
     path("seller/", include("leads.urls")),
     path("seller/im/", include("im.urls")),
-    path("seller/notifications/", im_views.notification_list, name="notifications"),
+    path("seller/notifications/", lead_views.notification_list, name="notifications"),
+    path(
+        "seller/notifications/read-all/",
+        lead_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
     path("api/v1/", include("partner_center.api.urls")),
 ]
 

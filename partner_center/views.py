@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from kombu import Connection
 
-from . import roles
+from core import roles
 
 
 @login_required
@@ -17,7 +17,7 @@ def home(request):
     if role == roles.SELLER:
         return redirect("leads:pool")
     if role == roles.CREATOR:
-        return redirect("creators:partner_list")
+        return redirect("ec:partner_list")
     if request.user.is_staff:
         return redirect("admin:index")
     return render(request, "home.html")

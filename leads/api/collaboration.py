@@ -11,11 +11,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from core.api.schema import ErrorSerializer
+from core.roles import IsCreator, creator_of
 from creators.models import Partner, Tier
 from creators.serializers import TIER_KEYS, PartnerRefSerializer
 from creators.services import tier_thresholds
-from partner_center.api.schema import ErrorSerializer
-from partner_center.roles import IsCreator, creator_of
 
 from .. import selectors
 from ..models import CollaborationRequest, LeadStatus

@@ -10,8 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from creators.services import business_today
-from partner_center.roles import IsSeller, seller_partner
+from core.clock import business_today
+from core.roles import IsSeller, seller_partner
 
 from .. import selectors, services
 from ..export import lead_csv_lines

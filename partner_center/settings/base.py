@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from core.clock import TIER_REFRESH_DAY, TIER_REFRESH_HOUR
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -44,9 +46,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "partner_center",
+    "core",
     "creators",
     "leads",
     "im",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -140,11 +144,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "partner_center.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "partner_center.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "token": os.environ.get("THROTTLE_TOKEN", "20/min"),
         "collaboration_request": os.environ.get("THROTTLE_COLLABORATION_REQUEST", "30/min"),
@@ -162,7 +166,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "partner_center.api.schema.add_error_responses",
+        "core.api.schema.add_error_responses",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Several serializers have a `status`; name the lead pipeline's enum once for all of them.
@@ -181,7 +185,7 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 else:
     _broker_dir = VAR_DIR / "broker"
-    for _folder in ("out", "processed"):
+    for _folder in ("out", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -189,6 +193,8 @@ else:
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Kombu's broadcast (pidbox) files; under VAR_DIR, never in the source tree.
+        "control_folder": str(_broker_dir / "control"),
     }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -202,7 +208,7 @@ CELERY_BEAT_SCHEDULE = {
     # Monthly tier refresh: the source says tiers refresh on the 2nd day of each month.
     "refresh-tiers-monthly": {
         "task": "creators.tasks.refresh_tiers_task",
-        "schedule": crontab(minute=0, hour=2, day_of_month=2),
+        "schedule": crontab(minute=0, hour=TIER_REFRESH_HOUR, day_of_month=TIER_REFRESH_DAY),
         "options": {"expires": 6 * 60 * 60},
     },
     # Daily follower refresh: follower counts are refreshed once a day.

@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from creators.models import Creator, CreatorDailyStats, JobRun, Tier
+from core.models import JobRun
+from creators.models import Creator, CreatorDailyStats, Tier
 from leads.models import LeadStatus
 from tests.factories import (
     PASSWORD,

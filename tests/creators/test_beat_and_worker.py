@@ -10,7 +10,7 @@ import pytest
 from celery.schedules import crontab
 from django.conf import settings
 
-from creators.models import JobRun
+from core.models import JobRun
 
 SCHEDULE = settings.CELERY_BEAT_SCHEDULE
 PACIFIC = ZoneInfo("America/Los_Angeles")

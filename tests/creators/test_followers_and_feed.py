@@ -10,7 +10,8 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from creators.models import Creator, CreatorDailyStats, JobRun, Tier
+from core.models import JobRun
+from creators.models import Creator, CreatorDailyStats, Tier
 from tests.factories import CreatorDailyStatsFactory, CreatorFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db

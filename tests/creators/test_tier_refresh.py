@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from creators.models import JobRun, Tier, TierHistory, TierThreshold
+from core.models import JobRun
+from creators.models import Tier, TierHistory, TierThreshold
 from tests.factories import CreatorDailyStatsFactory, CreatorFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db

@@ -26,9 +26,9 @@ def test_admin_finds_a_creator_and_runs_the_tier_refresh(page, admin_user):
     page.keyboard.press("Enter")
     expect(page.locator("#result_list")).to_contain_text("admin_target")
 
-    page.goto("/admin/creators/jobrun/")
+    page.goto("/admin/core/jobrun/")
     page.get_by_role("button", name="Run tier refresh now").click()
-    expect(page.locator(".messagelist")).to_contain_text("Tier refresh ran")
+    expect(page.locator(".messagelist")).to_contain_text("Tier refresh queued")
     expect(page.locator("#result_list")).to_contain_text("Tier refresh")
     creator = Creator.objects.get(pk=creator.pk)
     assert creator.tier == Tier.GOLD

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from creators.models import JobRun, Tier
+from core.models import JobRun
+from creators.models import Tier
 from creators.selectors import tier_refresh_due
 from partner_center.celery import tier_refresh_catch_up
 from tests.factories import CreatorDailyStatsFactory, CreatorFactory

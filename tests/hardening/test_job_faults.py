@@ -1,13 +1,15 @@
 """A refresh that crashes half-way leaves no creator half-refreshed, and the rerun finishes."""
 
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 
+from core.models import JobRun
 from creators import services
-from creators.models import Creator, JobRun, Tier, TierHistory
+from creators.models import Creator, Tier, TierHistory
+from creators.signals import creator_figures_refreshed
 from tests.factories import CreatorDailyStatsFactory, CreatorFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +17,20 @@ pytestmark = pytest.mark.django_db
 
 class Crash(RuntimeError):
     pass
+
+
+@contextmanager
+def crash_after_creators_changed():
+    """A receiver of the refresh's signal that fails: the creators' UPDATE has run by then."""
+
+    def crash(**kwargs):
+        raise Crash("boom")
+
+    creator_figures_refreshed.connect(crash, dispatch_uid="test-crash")
+    try:
+        yield
+    finally:
+        creator_figures_refreshed.disconnect(dispatch_uid="test-crash")
 
 
 @pytest.fixture
@@ -44,7 +60,7 @@ def test_a_tier_refresh_crashing_inside_its_transaction_changes_nothing(feed):
     before = snapshot()
 
     # The crash comes after the creators' UPDATE ran, before the leads were synced.
-    with mock.patch.object(services, "leads_sync_creator_figures", side_effect=Crash("boom")):
+    with crash_after_creators_changed():
         with pytest.raises(Crash):
             services.tiers_refresh(as_of=dt.date(2026, 12, 2))
 
@@ -68,7 +84,7 @@ def test_a_tier_refresh_crashing_inside_its_transaction_changes_nothing(feed):
 def test_a_follower_refresh_crashing_half_way_changes_nothing(feed):
     before = snapshot()
 
-    with mock.patch.object(services, "leads_sync_creator_figures", side_effect=Crash("boom")):
+    with crash_after_creators_changed():
         with pytest.raises(Crash):
             services.followers_refresh()
 

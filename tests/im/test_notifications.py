@@ -76,7 +76,7 @@ def test_creators_get_403(api_as, creator_bronze, partner_a):
     assert note.read_at is None
 
 
-def test_a_removal_reaches_the_bell_and_the_page_marks_it_read(
+def test_a_removal_reaches_the_bell_and_mark_all_read_clears_it(
     api_as, client, seller_a, seller_b, thread
 ):
     remove_a_lead(api_as, seller_a, thread)
@@ -87,14 +87,17 @@ def test_a_removal_reaches_the_bell_and_the_page_marks_it_read(
     assert 'data-testid="unread-count">1<' in client.get("/seller/im/").content.decode()
 
     page = client.get("/seller/notifications/").content.decode()
-    # Shown as unread on this visit (highlighted), then marked read.
+    # Shown as unread (highlighted); reading the page marks nothing.
     assert f'class="notification unread" data-id="{note.pk}"' in page
     assert "Lead removed from pool" in page
     assert "@creator_bronze was removed from the Leads Pool by seller_a" in page
-    assert f'href="/seller/im/{thread.pk}/">Open chat</a>' in page
+    assert 'href="/seller/im/?creator=creator_bronze">Open chat</a>' in page
+    note.refresh_from_db()
+    assert note.read_at is None
+
+    client.post("/seller/notifications/read-all/")
     note.refresh_from_db()
     assert note.read_at is not None
-
     again = client.get("/seller/notifications/").content.decode()
     assert f'class="notification" data-id="{note.pk}"' in again
     assert 'data-testid="unread-count"' not in again

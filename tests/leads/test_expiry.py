@@ -9,7 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import OperationalError
 
-from creators.models import JobRun
+from core.models import JobRun
 from leads import tasks
 from leads.models import (
     CollaborationRequest,

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core.clock import business_today
 from creators.models import Tier
-from creators.services import business_today
 from leads import services
 from leads.models import Lead, LeadEvent, LeadSource, LeadStatus
 from tests.factories import CreatorDailyStatsFactory, CreatorFactory, LeadFactory

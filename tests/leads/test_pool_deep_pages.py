@@ -2,8 +2,8 @@
 
 import pytest
 
+from core import pagination
 from leads.models import Lead
-from partner_center import pagination
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from creators.models import Creator, JobRun, Tier
+from core.models import JobRun
+from creators.models import Creator, Tier
 from leads.models import Lead, LeadSource, LeadStatus, Notification
 from tests.factories import CreatorFactory, LeadFactory
 from tests.leads.test_pool_api import BAD_FILTERS

@@ -1,0 +1,72 @@
+"""Django admin for the ground layer: the Job runs page, and the read-only admin base."""
+
+from celery import current_app
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import path
+
+from .models import JobRun
+
+# What "Run now" may queue: the job, its label and its Celery task (by name, so the ground
+# layer never imports the domain apps that define them).
+RUNNABLE_JOBS = {
+    JobRun.Job.REFRESH_TIERS: "creators.tasks.refresh_tiers_task",
+    JobRun.Job.REFRESH_FOLLOWERS: "creators.tasks.refresh_followers_task",
+    JobRun.Job.EXPIRE_AUTHORIZATIONS: "leads.tasks.expire_authorizations_task",
+}
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records nobody edits by hand: history, job runs, events."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "job",
+        "status",
+        "as_of",
+        "started_at",
+        "finished_at",
+        "duration",
+        "rows_changed",
+    ]
+    list_filter = ["job", "status"]
+
+    @admin.display(description="duration")
+    def duration(self, run):
+        return "—" if run.duration_s is None else f"{run.duration_s:.2f} s"
+
+    def get_urls(self):
+        return [
+            path(
+                "run/<str:job>/",
+                self.admin_site.admin_view(self.run_view),
+                name="core_jobrun_run",
+            ),
+            *super().get_urls(),
+        ]
+
+    def run_view(self, request, job):
+        """Queue a scheduled job now (POST only, superusers), as the beat would."""
+        if request.method != "POST" or job not in RUNNABLE_JOBS or not request.user.is_superuser:
+            self.message_user(request, "Only a superuser can run a job, by POST.", messages.ERROR)
+            return redirect("admin:core_jobrun_changelist")
+        label = JobRun.Job(job).label
+        current_app.loader.import_default_modules()  # the domain apps' tasks, registered
+        current_app.tasks[RUNNABLE_JOBS[job]].delay()
+        self.message_user(
+            request,
+            f"{label} queued: the worker runs it, and this page shows it running, then done.",
+            messages.SUCCESS,
+        )
+        return redirect("admin:core_jobrun_changelist")

@@ -1,0 +1,22 @@
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+
+from core.pagination import DeferredJoinPaginator
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """`{count, next, previous, results}` pages; `page_size` may be asked for up to 100.
+
+    A `page` that is not a positive whole number answers 400 naming `page`; a page past the
+    end answers 404.
+    """
+
+    django_paginator_class = DeferredJoinPaginator
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw not in (None, "", *self.last_page_strings) and not (raw.isdigit() and int(raw) >= 1):
+            raise ValidationError({"page": [f"Use a page number from 1, not {raw[:20]!r}."]})
+        return super().paginate_queryset(queryset, request, view)

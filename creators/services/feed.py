@@ -1,0 +1,268 @@
+"""The creator-stats feed intake: parse CSV or JSON rows, then apply them in one
+transaction (unknown creators are created; re-importing the same rows changes nothing)."""
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.jobs import job_run_record
+from core.models import JobRun
+from creators.models import MAX_FOLLOWERS, Creator, CreatorDailyStats
+
+HANDLE_RE = re.compile(r"^[A-Za-z0-9_.]{2,64}$")
+STATS_HEADER = ("handle", "date", "live_gmv_usd", "followers")
+OPTIONAL_STATS_COLUMNS = ("live_sessions", "average_viewers", "top_category")
+MAX_GMV = Decimal("999999999999.99")
+
+
+@dataclass
+class StatsRow:
+    line: int
+    handle: str
+    date: dt.date
+    live_gmv_usd: Decimal
+    followers: int
+    live_sessions: int = 0
+    average_viewers: int = 0
+    top_category: str = ""
+
+
+@dataclass
+class StatsImportResult:
+    rows: int = 0
+    creators_created: int = 0
+    rows_created: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def rows_changed(self) -> int:
+        return self.rows_created + self.rows_updated
+
+
+def _parse_int(value: str, name: str, errors: list[str], line: int, required: bool) -> int:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            errors.append(f"line {line}: {name} is required")
+        return 0
+    try:
+        number = int(value)
+    except ValueError:
+        errors.append(f"line {line}: {name} must be a whole number, not {value[:30]!r}")
+        return 0
+    if number < 0 or number > MAX_FOLLOWERS:
+        errors.append(f"line {line}: {name} must be between 0 and {MAX_FOLLOWERS}")
+    return number
+
+
+def _cell(record: dict, name: str) -> str:
+    """One cell as text; a missing cell or JSON null is empty, but 0 stays "0"."""
+    value = record.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def stats_rows_parse(
+    records: Iterable[dict | None],
+    *,
+    first_line: int = 2,
+    line_numbers: list[int] | None = None,
+) -> list[StatsRow]:
+    """Validate feed records; raise ValidationError listing every bad row by line number.
+
+    Rows are numbered from `first_line` on, unless `line_numbers` gives each row's line.
+    """
+    rows: list[StatsRow] = []
+    errors: list[str] = []
+    seen: dict[tuple[str, dt.date], int] = {}
+    for index, record in enumerate(records):
+        line = line_numbers[index] if line_numbers is not None else first_line + index
+        if not isinstance(record, dict):
+            errors.append(f"line {line}: expected an object with {', '.join(STATS_HEADER)}")
+            continue
+        row_errors: list[str] = []
+        handle = _cell(record, "handle").lstrip("@")
+        if not HANDLE_RE.match(handle):
+            row_errors.append(
+                f"line {line}: handle must be 2-64 letters, digits, '_' or '.', not {handle[:30]!r}"
+            )
+        raw_date = _cell(record, "date")
+        try:
+            date = dt.date.fromisoformat(raw_date)
+            if len(raw_date) != 10:  # fromisoformat also takes 20261120 and 2026-W47-5
+                raise ValueError
+        except ValueError:
+            row_errors.append(f"line {line}: date must be YYYY-MM-DD, not {raw_date[:30]!r}")
+            date = None
+        raw_gmv = _cell(record, "live_gmv_usd")
+        try:
+            gmv = Decimal(raw_gmv)
+            if not gmv.is_finite() or gmv < 0 or gmv > MAX_GMV:
+                raise InvalidOperation
+            if gmv != gmv.quantize(Decimal("0.01")):
+                row_errors.append(f"line {line}: live_gmv_usd has more than 2 decimals")
+            gmv = gmv.quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            row_errors.append(
+                f"line {line}: live_gmv_usd must be a non-negative amount, not {raw_gmv[:30]!r}"
+            )
+            gmv = Decimal("0")
+        followers = _parse_int(_cell(record, "followers"), "followers", row_errors, line, True)
+        sessions = _parse_int(
+            _cell(record, "live_sessions"), "live_sessions", row_errors, line, False
+        )
+        viewers = _parse_int(
+            _cell(record, "average_viewers"), "average_viewers", row_errors, line, False
+        )
+        category = _cell(record, "top_category")
+        if len(category) > 64:
+            row_errors.append(f"line {line}: top_category is longer than 64 characters")
+        if date is not None and handle and not row_errors:
+            key = (handle.lower(), date)
+            if key in seen:
+                row_errors.append(f"line {line}: duplicate of line {seen[key]} ({handle}, {date})")
+            seen[key] = line
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        rows.append(StatsRow(line, handle, date, gmv, followers, sessions, viewers, category))
+    if errors:
+        raise ValidationError({"rows": errors})
+    return rows
+
+
+def stats_csv_parse(text: str) -> list[StatsRow]:
+    """Parse the feed's CSV (`handle,date,live_gmv_usd,followers` header)."""
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise ValidationError({"header": [f"line 1: not a CSV header ({exc})"]}) from exc
+    missing = [name for name in STATS_HEADER if name not in header]
+    if missing:
+        raise ValidationError(
+            {
+                "header": [
+                    f"line 1: the header must include {','.join(STATS_HEADER)}; "
+                    f"missing {', '.join(missing)}"
+                ]
+            }
+        )
+    reader.fieldnames = header
+    records: list[dict] = []
+    lines: list[int] = []
+    errors: list[str] = []
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(f"line {reader.line_num}: not valid CSV ({exc})")
+            break
+        # The row's first line (a quoted cell may span lines; blank lines are skipped).
+        line = reader.line_num - sum(str(v).count("\n") for v in record.values() if v)
+        if None in record:
+            errors.append(
+                f"line {line}: {len(header) + len(record[None])} cells, "
+                f"but the header has {len(header)}"
+            )
+            continue
+        records.append(record)
+        lines.append(line)
+    try:
+        rows = stats_rows_parse(records, line_numbers=lines)
+    except ValidationError as exc:
+        errors.extend(exc.message_dict["rows"])
+        errors.sort(key=lambda message: int(message.split(":", 1)[0].removeprefix("line ")))
+    if errors:
+        raise ValidationError({"rows": errors})
+    return rows
+
+
+def creator_stats_import(*, rows: list[StatsRow]) -> StatsImportResult:
+    """Apply validated feed rows in one transaction: new creators, new and changed days."""
+    result = StatsImportResult(rows=len(rows))
+    if not rows:
+        return result
+    with job_run_record(job=JobRun.Job.IMPORT_CREATOR_STATS) as run, transaction.atomic():
+        handles = {row.handle for row in rows}
+        creator_ids: dict[str, int] = {}
+        handle_list = sorted(handles)
+        for i in range(0, len(handle_list), 900):
+            chunk = handle_list[i : i + 900]
+            creator_ids.update(Creator.objects.filter(handle__in=chunk).values_list("handle", "id"))
+        new_handles = [h for h in handle_list if h not in creator_ids]
+        if new_handles:
+            Creator.objects.bulk_create(
+                [Creator(handle=h, display_name=h) for h in new_handles],
+                ignore_conflicts=True,
+                batch_size=1000,
+            )
+            for i in range(0, len(new_handles), 900):
+                chunk = new_handles[i : i + 900]
+                creator_ids.update(
+                    Creator.objects.filter(handle__in=chunk).values_list("handle", "id")
+                )
+            result.creators_created = len(new_handles)
+
+        existing: dict[tuple[int, dt.date], CreatorDailyStats] = {}
+        ids = sorted(set(creator_ids.values()))
+        dates = [row.date for row in rows]
+        for i in range(0, len(ids), 900):
+            for stats in CreatorDailyStats.objects.filter(
+                creator_id__in=ids[i : i + 900], date__gte=min(dates), date__lte=max(dates)
+            ):
+                existing[(stats.creator_id, stats.date)] = stats
+
+        to_create, to_update = [], []
+        imported_at = timezone.now()
+        for row in rows:
+            creator_id = creator_ids[row.handle]
+            values = {
+                "live_gmv_usd": row.live_gmv_usd,
+                "followers": row.followers,
+                "live_sessions": row.live_sessions,
+                "average_viewers": row.average_viewers,
+                "top_category": row.top_category,
+            }
+            current = existing.get((creator_id, row.date))
+            if current is None:
+                to_create.append(CreatorDailyStats(creator_id=creator_id, date=row.date, **values))
+            elif any(getattr(current, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(current, k, v)
+                current.imported_at = imported_at  # new figures: the refresh must see them
+                to_update.append(current)
+            else:
+                result.rows_unchanged += 1
+        CreatorDailyStats.objects.bulk_create(to_create, batch_size=2000)
+        CreatorDailyStats.objects.bulk_update(
+            to_update,
+            [
+                "live_gmv_usd",
+                "followers",
+                "live_sessions",
+                "average_viewers",
+                "top_category",
+                "imported_at",
+            ],
+            batch_size=1000,
+        )
+        result.rows_created = len(to_create)
+        result.rows_updated = len(to_update)
+        run.rows_changed = result.rows_changed
+        run.detail = (
+            f"{result.rows} rows: {result.rows_created} new, {result.rows_updated} changed, "
+            f"{result.rows_unchanged} unchanged; {result.creators_created} new creators"
+        )
+    return result

@@ -1,0 +1,415 @@
+"""Demo data: the contract's accounts, partners, thousands of creators, their feed, leads and IM.
+
+Everything goes through the services (the feed is bulk-inserted, then the real tier and
+follower refreshes run), so the demo shows what the jobs produce. It is reproducible (a fixed
+random seed) and loads in a few seconds on SQLite.
+"""
+
+import datetime as dt
+import os
+import random
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from core.clock import business_today, tier_refresh_latest
+from creators.models import Creator, CreatorDailyStats, Partner, PartnerStaff, Tier
+from creators.services import followers_refresh, tier_thresholds, tier_window, tiers_refresh
+from demo.data import (
+    ALPHA_LEADS,
+    BRAVO_LEADS,
+    CATEGORIES,
+    DEMO_USERNAMES,
+    FIRST_NAMES,
+    FOLLOWER_RANGES,
+    GENERATED_HANDLE_REGEX,
+    LAST_NAMES,
+    NAMED_PROFILES,
+    NAMED_TIERS,
+    OPENERS,
+    PARTNERS,
+    PASSWORD,
+    REPLIES,
+    TIER_WEIGHTS,
+)
+from im.models import Message, Side, Thread
+from im.services import message_send, thread_open
+from leads.models import CollaborationRequest, Lead, LeadEvent, LeadStatus, Notification
+from leads.services import (
+    authorizations_expire,
+    collaboration_request_submit,
+    lead_add,
+    lead_remove,
+    lead_set_status,
+)
+
+
+def split_cents(rng: random.Random, cents: int, parts: int) -> list[int]:
+    """Split an amount into `parts` positive-ish shares that add up exactly."""
+    weights = [rng.randint(20, 100) for _ in range(parts)]
+    total = sum(weights)
+    shares = [cents * w // total for w in weights]
+    shares[-1] += cents - sum(shares)
+    return shares
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo: accounts (password 'demo'), partners, creators of every tier and "
+        "follower range, their creator-stats feed, leads and IM threads. Runs once; --reset "
+        "deletes the demo data and loads it again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--creators", type=int, default=3000, help="Generated creators (default 3000)."
+        )
+        parser.add_argument("--reset", action="store_true", help="Delete the demo data first.")
+
+    def handle(self, *args, creators: int, reset: bool, **options):
+        started = time.monotonic()
+        if User.objects.filter(username="admin").exists() and not reset:
+            self.stdout.write("The demo data is already loaded (use --reset to load it again).")
+            self.print_logins()
+            return
+        rng = random.Random(20251208)  # fixed: the demo is the same on every machine
+        # One transaction: a crash leaves nothing half-loaded, and a rerun starts over.
+        with transaction.atomic():
+            if reset:
+                self.wipe()
+            self.now = timezone.now()
+            self.today = business_today()
+            self.as_of = tier_refresh_latest(now=self.now)
+            partners = self.create_partners()
+            targets = self.create_creators(rng, max(creators, 0))
+            self.create_feed(rng, targets)
+            tiers = tiers_refresh(as_of=self.as_of)
+            followers = followers_refresh()
+            self.check_named_tiers()
+            self.create_leads(rng, partners)
+            threads = self.create_threads(rng, partners)
+            expired = authorizations_expire()
+        self.stdout.write(
+            f"Demo loaded in {time.monotonic() - started:.1f}s: "
+            f"{Creator.objects.count():,} creators, "
+            f"{CreatorDailyStats.objects.count():,} creator-stats rows, "
+            f"tier refresh as of {tiers.as_of:%b} {tiers.as_of.day} "
+            f"({tiers.rows_changed:,} creators), "
+            f"follower refresh ({followers.rows_changed:,} creators), "
+            f"{Lead.objects.count():,} leads, {threads} IM threads, "
+            f"{expired.rows_changed} authorizations expired."
+        )
+        self.print_logins()
+
+    def print_logins(self):
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write(
+            f"Open http://127.0.0.1:{port}/ (admin: http://127.0.0.1:{port}/admin/). "
+            "Demo logins, password 'demo': admin (superuser), seller_a (Alpha LIVE Agency), "
+            "seller_b (Bravo Creators Co.), creator_diamond, creator_silver, creator_bronze, "
+            "creator_none."
+        )
+
+    def wipe(self):
+        """Delete the demo's partners, creators and accounts (their leads, feed and IM go too)."""
+        Partner.objects.filter(slug__in=[p[1] for p in PARTNERS]).delete()
+        Creator.objects.filter(handle__in=NAMED_TIERS).delete()
+        Creator.objects.filter(handle__regex=GENERATED_HANDLE_REGEX).delete()
+        User.objects.filter(username__in=DEMO_USERNAMES).delete()
+
+    def user(self, username: str, **extra) -> User:
+        user = User(username=username, email=f"{username}@example.com", **extra)
+        user.set_password(PASSWORD)
+        user.save()
+        return user
+
+    def create_partners(self) -> dict[str, Partner]:
+        self.user("admin", is_staff=True, is_superuser=True)
+        partners = {}
+        for name, slug, kind, categories, profile, staff in PARTNERS:
+            partners[slug] = Partner.objects.create(
+                name=name, slug=slug, partner_type=kind, categories=categories, profile=profile
+            )
+            if staff:
+                PartnerStaff.objects.create(user=self.user(staff), partner=partners[slug])
+        return partners
+
+    # --- creators and the feed ------------------------------------------------------------
+
+    def gmv_range(self, tier: Tier) -> tuple[Decimal, Decimal]:
+        """The 30-day LIVE GMV that earns `tier` under the current thresholds: [low, high)."""
+        thresholds = self.thresholds
+        if tier == Tier.NON_TIERED:
+            return Decimal("0"), thresholds[Tier.BRONZE]
+        low = thresholds[tier]
+        high = thresholds[Tier(tier + 1)] if tier < Tier.DIAMOND else low * 3
+        return low, high
+
+    def create_creators(self, rng: random.Random, count: int) -> dict[int, tuple]:
+        """Create the named and generated creators; returns their feed targets by id."""
+        self.thresholds = tier_thresholds()
+        ranked = [Tier.NON_TIERED, *Tier.ranked()]
+        plans = []  # (handle, display name, tier, band or followers, category)
+        for handle, tier in NAMED_TIERS.items():
+            name, followers, category = NAMED_PROFILES[handle]
+            plans.append((handle, name, tier, followers, category))
+        for i in range(count):
+            if i < 2 * len(ranked) * len(FOLLOWER_RANGES):
+                # The first creators cover every tier in every follower range, twice.
+                tier = ranked[(i // 2) // len(FOLLOWER_RANGES)]
+                band = (i // 2) % len(FOLLOWER_RANGES)
+            else:
+                tier = rng.choices(ranked, weights=TIER_WEIGHTS)[0]
+                band = min(4, max(0, round(rng.gauss(tier / 2.2, 1.0))))
+            followers = rng.randint(*FOLLOWER_RANGES[band])
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            category = rng.choice(CATEGORIES)
+            plans.append(
+                (
+                    f"{first.lower()}.{last.lower()}_{i:04d}",
+                    self.display_name(rng, first, last, category),
+                    tier,
+                    followers,
+                    category,
+                )
+            )
+        users = {handle: self.user(handle) for handle in NAMED_TIERS}
+        Creator.objects.bulk_create(
+            [
+                Creator(handle=handle, display_name=name, user=users.get(handle))
+                for handle, name, *_ in plans
+            ],
+            batch_size=1000,
+        )
+        ids = dict(
+            Creator.objects.filter(handle__in=[p[0] for p in plans]).values_list("handle", "id")
+        )
+        targets = {}
+        for handle, _name, tier, followers, category in plans:
+            low, high = self.gmv_range(tier)
+            if handle in NAMED_TIERS:
+                # A quarter of the way into the tier's range: clear of both boundaries.
+                gmv = (low + (high - low) / 4).quantize(Decimal("0.01"))
+                gmv = Decimal("0") if tier == Tier.NON_TIERED else gmv
+            elif tier == Tier.NON_TIERED and rng.random() < 0.5:
+                gmv = Decimal("0")  # never went LIVE in the window
+            else:
+                gmv = Decimal(rng.randint(int(low * 100), int(high * 100) - 1)) / 100
+            targets[ids[handle]] = (gmv, followers, category)
+        return targets
+
+    @staticmethod
+    def display_name(rng: random.Random, first: str, last: str, category: str) -> str:
+        style = rng.random()
+        if style < 0.55:
+            return f"{first} {last}"
+        if style < 0.7:
+            return f"{first} {last} LIVE"
+        if style < 0.85:
+            return f"{category} with {first}"
+        return f"{first}'s {category} Finds"
+
+    def create_feed(self, rng: random.Random, targets: dict[int, tuple]) -> None:
+        """The creator-stats feed: the last 35 days (and the refresh's whole window).
+
+        The window of the refresh (as_of-30 … as_of-1) carries each creator's target GMV
+        exactly, so the refresh gives each creator its intended tier; days outside the window
+        carry GMV at a similar pace. Every creator has a row for yesterday with its followers.
+        """
+        window_start, window_end = tier_window(self.as_of)
+        yesterday = self.today - dt.timedelta(days=1)
+        feed_start = min(window_start, yesterday - dt.timedelta(days=34))
+        window = [window_start + dt.timedelta(days=n) for n in range(30)]
+        outside = [
+            feed_start + dt.timedelta(days=n)
+            for n in range((yesterday - feed_start).days + 1)
+            if not window_start <= feed_start + dt.timedelta(days=n) <= window_end
+        ]
+        rows = []
+        for creator_id, (gmv, followers, category) in targets.items():
+            days: dict[dt.date, int] = {}
+            if gmv > 0:
+                live_days = rng.randint(3, 16)
+                for day, cents in zip(
+                    rng.sample(window, live_days),
+                    split_cents(rng, int(gmv * 100), live_days),
+                    strict=True,
+                ):
+                    days[day] = cents
+                pace = int(gmv * 100) // live_days
+                for day in outside:
+                    if rng.random() < live_days / 30:
+                        days[day] = int(pace * rng.uniform(0.5, 1.5))
+            days.setdefault(yesterday, 0)
+            growth = rng.randint(0, max(1, followers // 400))
+            for day, cents in sorted(days.items()):
+                live = cents > 0
+                rows.append(
+                    CreatorDailyStats(
+                        creator_id=creator_id,
+                        date=day,
+                        live_gmv_usd=Decimal(cents) / 100,
+                        followers=max(0, followers - (yesterday - day).days * growth),
+                        live_sessions=rng.choice([1, 1, 1, 2]) if live else 0,
+                        average_viewers=(
+                            rng.randint(15, 120) + followers // rng.randint(80, 200) if live else 0
+                        ),
+                        top_category=(
+                            (category if rng.random() < 0.75 else rng.choice(CATEGORIES))
+                            if live
+                            else ""
+                        ),
+                    )
+                )
+        CreatorDailyStats.objects.bulk_create(rows, batch_size=2000)
+
+    def check_named_tiers(self) -> None:
+        tiers = dict(Creator.objects.filter(handle__in=NAMED_TIERS).values_list("handle", "tier"))
+        wrong = {h: t for h, t in NAMED_TIERS.items() if tiers.get(h) != t}
+        if wrong:  # a bug in the generator, not something a rerun would fix
+            raise RuntimeError(f"The refresh gave the demo creators unexpected tiers: {wrong}")
+
+    # --- leads and IM -----------------------------------------------------------------------
+
+    def pick_creators(self, rng: random.Random, count: int) -> list[Creator]:
+        """`count` generated creators that include every tier in every follower range."""
+        generated = list(
+            Creator.objects.filter(handle__regex=GENERATED_HANDLE_REGEX).order_by("id")
+        )
+        by_cell: dict[tuple[int, int], list[Creator]] = {}
+        for creator in generated:
+            band = sum(creator.follower_count >= low for low, _ in FOLLOWER_RANGES[1:])
+            by_cell.setdefault((creator.tier, band), []).append(creator)
+        picked = []
+        for cell in sorted(by_cell):
+            picked.extend(rng.sample(by_cell[cell], min(2, len(by_cell[cell]))))
+        chosen = {c.pk for c in picked}
+        rest = [c for c in generated if c.pk not in chosen]
+        picked.extend(rng.sample(rest, max(0, min(len(rest), count - len(picked)))))
+        rng.shuffle(picked)
+        return picked[:count]
+
+    def backdate_lead(self, lead: Lead, when: dt.datetime, *, request=None) -> None:
+        """Move a lead (and its request, events and notifications) back to `when`."""
+        lead_fields = {"requested_at": when}
+        if request is not None:
+            expires = when + dt.timedelta(days=settings.AUTHORIZATION_DAYS)
+            lead_fields["authorization_expires_at"] = expires
+            CollaborationRequest.objects.filter(pk=request.pk).update(
+                submitted_at=when, authorization_expires_at=expires
+            )
+        Lead.objects.filter(pk=lead.pk).update(**lead_fields)
+        LeadEvent.objects.filter(lead=lead).update(created_at=when)
+        Notification.objects.filter(lead=lead).update(created_at=when)
+
+    def create_leads(self, rng: random.Random, partners: dict[str, Partner]) -> None:
+        sellers = {
+            slug: User.objects.get(username=staff)
+            for _n, slug, _k, _c, _p, staff in PARTNERS
+            if staff
+        }
+        diamond = Creator.objects.get(handle="creator_diamond")
+        plans = [
+            ("alpha", [diamond, *self.pick_creators(rng, ALPHA_LEADS - 1)]),
+            ("bravo", self.pick_creators(rng, BRAVO_LEADS)),
+        ]
+        # The other partners get a few collaborating creators for the Top LIVE Partner list.
+        for slug in ("cobalt", "delta", "echo", "fable", "gemline"):
+            plans.append((slug, self.pick_creators(rng, rng.randint(3, 9))))
+        for slug, creators in plans:
+            partner, seller = partners[slug], sellers.get(slug)
+            for creator in creators:
+                self.create_lead(rng, partner, seller, creator)
+
+    def create_lead(self, rng, partner: Partner, seller: User | None, creator: Creator) -> None:
+        request = None
+        if seller is None:
+            lead, _ = lead_add(partner=partner, creator=creator, user=None)
+            self.backdate_lead(lead, self.now - dt.timedelta(days=rng.randint(20, 90)))
+            lead_set_status(lead=lead, status=LeadStatus.COLLABORATING, user=None)
+            return
+        is_diamond = creator.handle == "creator_diamond"
+        if creator.tier >= Tier.SILVER and (is_diamond or rng.random() < 0.6):
+            request = collaboration_request_submit(
+                creator=creator,
+                partner=partner,
+                message=rng.choice(
+                    [
+                        "Hi! I'd love to host LIVE sessions for your brands.",
+                        "I sell out most LIVEs in my category; let's talk about a series.",
+                        "",
+                    ]
+                ),
+                consent=True,
+            ).request
+            lead = request.lead
+            # About half are older than the 7 days: their authorization has expired.
+            hours = 3 if is_diamond else rng.randint(1, 24 * 14)
+            self.backdate_lead(lead, self.now - dt.timedelta(hours=hours), request=request)
+        else:
+            lead, _ = lead_add(partner=partner, creator=creator, user=seller)
+            self.backdate_lead(lead, self.now - dt.timedelta(hours=rng.randint(1, 24 * 45)))
+        if is_diamond:
+            return  # a fresh request: new, authorized, at the top of Alpha's pool
+        roll = rng.random()
+        if roll < 0.04:
+            lead_remove(lead=lead, user=seller)
+        elif roll < 0.30:
+            lead_set_status(lead=lead, status=LeadStatus.CONTACTED, user=seller)
+        elif roll < 0.42:
+            lead_set_status(lead=lead, status=LeadStatus.COLLABORATING, user=seller)
+        elif roll < 0.48:
+            lead_set_status(lead=lead, status=LeadStatus.CLOSED, user=seller)
+
+    def create_threads(self, rng: random.Random, partners: dict[str, Partner]) -> int:
+        """A dozen IM threads for Alpha (with creator_bronze and creator_silver) and a few
+        for Bravo, with messages from both sides."""
+        named = {c.handle: c for c in Creator.objects.filter(handle__in=NAMED_TIERS)}
+        alpha_im_leads = list(
+            Creator.objects.filter(
+                leads__partner=partners["alpha"], leads__source="instant_message"
+            ).order_by("id")
+        )
+        plans = [
+            ("alpha", "seller_a", [named["creator_bronze"], named["creator_silver"]]),
+            ("bravo", "seller_b", [named["creator_bronze"]]),
+        ]
+        plans[0][2].extend(rng.sample(alpha_im_leads, min(10, len(alpha_im_leads))))
+        bravo_leads = list(Creator.objects.filter(leads__partner=partners["bravo"]))
+        plans[1][2].extend(rng.sample(bravo_leads, min(3, len(bravo_leads))))
+        count = 0
+        for slug, username, creators in plans:
+            seller = User.objects.get(username=username)
+            for creator in creators:
+                thread, _ = thread_open(partner=partners[slug], creator=creator)
+                length = 2 + rng.randint(0, len(REPLIES) - 1)
+                script = [(Side.CREATOR, rng.choice(OPENERS)), *REPLIES][:length]
+                if creator.handle == "creator_silver":
+                    script = script[:3]
+                opened = sent = self.now - dt.timedelta(hours=rng.randint(2, 24 * 10))
+                last_seller = None
+                for side, body in script:
+                    message = message_send(
+                        thread=thread,
+                        sender=seller if side == Side.SELLER else creator.user,
+                        side=side,
+                        body=body,
+                    )
+                    sent += dt.timedelta(minutes=rng.randint(2, 90))
+                    Message.objects.filter(pk=message.pk).update(created_at=sent)
+                    if side == Side.SELLER:
+                        last_seller = sent
+                Thread.objects.filter(pk=thread.pk).update(
+                    created_at=opened,
+                    last_message_at=sent,
+                    # A thread whose last word is the creator's is unread for the seller.
+                    seller_last_read_at=last_seller,
+                    creator_last_read_at=sent,
+                )
+                count += 1
+        return count

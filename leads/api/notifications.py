@@ -1,0 +1,82 @@
+"""REST API for sellers' notifications."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from core.roles import IsSeller, seller_partner
+
+from .. import selectors
+from ..models import Notification
+from ..serializers import NotificationSerializer
+from ..services import notifications_mark_read
+
+
+def _truthy(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"true", "1", "yes"}:
+        return True
+    if lowered in {"false", "0", "no"}:
+        return False
+    raise ValidationError({name: [f"Use true or false, not {value[:20]!r}."]})
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many notifications were marked read.")
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The seller's partner's notifications, newest first."""
+
+    permission_classes = [IsSeller]
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        notifications = selectors.notification_list(
+            partner=seller_partner(self.request.user), user=self.request.user
+        )
+        unread = self.request.query_params.get("unread")
+        if unread not in (None, ""):
+            notifications = notifications.filter(read_at__isnull=_truthy(unread, "unread"))
+        return notifications
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "unread", bool, description="true: only unread ones; false: only read ones."
+            )
+        ],
+        description="The seller's partner's notifications (for all its staff or for this "
+        "seller), newest first. Creators get 403.",
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=None,
+        responses={200: NotificationSerializer},
+        description="Mark one notification read (another partner's answers 404).",
+    )
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = get_object_or_404(self.get_queryset(), pk=pk)
+        notifications_mark_read(partner=notification.partner, ids=[notification.pk])
+        notification.refresh_from_db()
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: MarkedSerializer},
+        description="Mark every notification this seller can see read.",
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        # Only what this seller sees: another staff member's personal notifications stay unread.
+        visible = self.get_queryset().filter(read_at__isnull=True).values("pk")
+        marked = notifications_mark_read(partner=seller_partner(request.user), ids=visible)
+        return Response(MarkedSerializer({"marked": marked}).data)

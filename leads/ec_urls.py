@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import ec_views as views
+
+app_name = "ec"
+
+urlpatterns = [
+    path("partners/", views.partner_list, name="partner_list"),
+    path("partners/<slug:slug>/", views.partner_detail, name="partner_detail"),
+    path("partners/<slug:slug>/request/", views.request_collaborate, name="request"),
+    path("requests/", views.my_requests, name="my_requests"),
+    path("requests/<int:request_id>/", views.request_result, name="request_result"),
+]

@@ -1,0 +1,172 @@
+"""Creator EC Center pages: Top LIVE Partner, partner profiles and Request to Collaborate."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from core.roles import creator_of, creator_required
+from creators.models import Partner, Tier
+from creators.selectors import partner_directory
+from creators.services import tier_thresholds
+
+from . import selectors as lead_selectors
+from .forms import CollaborationRequestForm
+from .services import NotEligible, collaboration_request_submit
+
+MY_REQUESTS_PAGE_SIZE = 25
+
+
+@creator_required
+def partner_list(request):
+    """Top LIVE Partner: a VIP list for Silver+ creators; a plain directory for the rest."""
+    creator = creator_of(request.user)
+    query = request.GET.get("q", "").strip()[:100]
+    context = {
+        "nav": "partners",
+        "creator": creator,
+        "partners": partner_directory(search=query),
+        "q": query,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "ec/_partner_cards.html", context)
+    return render(request, "ec/partner_list.html", context)
+
+
+def _listed_partner(slug):
+    return get_object_or_404(Partner, slug=slug, is_listed=True)
+
+
+def _with_status(requests, now):
+    """Attach what the creator sees (status and authorization) to each of their requests."""
+    for collaboration in requests:
+        collaboration.status_key, collaboration.status_label = collaboration.creator_status(now)
+        collaboration.authorized = collaboration.is_authorized(now)
+    return requests
+
+
+@creator_required
+def partner_detail(request, slug):
+    """A partner's profile with Request to Collaborate, Chat in IM and the creator's requests."""
+    creator = creator_of(request.user)
+    partner = _listed_partner(slug)
+    now = timezone.now()
+    requests = lead_selectors.collaboration_request_list(creator=creator).filter(partner=partner)
+    return render(
+        request,
+        "ec/partner_detail.html",
+        {
+            "nav": "partners",
+            "creator": creator,
+            "partner": partner,
+            "requests": _with_status(list(requests[:50]), now),
+            "now": now,
+        },
+    )
+
+
+def _below_silver(request, creator, partner, status=200):
+    silver = tier_thresholds()[Tier.SILVER]
+    gap = max(Decimal("0.00"), silver - creator.live_gmv_30d).quantize(Decimal("0.01"))
+    return render(
+        request,
+        "ec/request_below_silver.html",
+        {"nav": "partners", "creator": creator, "partner": partner, "silver": silver, "gap": gap},
+        status=status,
+    )
+
+
+@creator_required
+def request_collaborate(request, slug):
+    """Request to Collaborate: the form for Silver+, the below-Silver page for the rest."""
+    creator = creator_of(request.user)
+    partner = _listed_partner(slug)
+    if not creator.is_silver_plus:
+        return _below_silver(
+            request, creator, partner, status=403 if request.method == "POST" else 200
+        )
+    now = timezone.now()
+    form = CollaborationRequestForm(request.POST or None, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = collaboration_request_submit(
+                creator=creator,
+                partner=partner,
+                message=form.cleaned_data["message"],
+                consent=form.cleaned_data["consent"],
+            )
+        except NotEligible:
+            return _below_silver(request, creator, partner, status=403)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            url = redirect("ec:request_result", request_id=result.request.pk).url
+            return redirect(url if result.created else f"{url}?repeat=1")
+    open_request = (
+        lead_selectors.collaboration_request_list(creator=creator)
+        .filter(partner=partner, is_open=True, authorization_expires_at__gt=now)
+        .first()
+    )
+    return render(
+        request,
+        "ec/request_form.html",
+        {
+            "nav": "partners",
+            "creator": creator,
+            "partner": partner,
+            "form": form,
+            "open_request": open_request,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@creator_required
+def request_result(request, request_id):
+    """The above-Silver result page: submitted, what the partner sees, until when."""
+    creator = creator_of(request.user)
+    collaboration = (
+        lead_selectors.collaboration_request_list(creator=creator).filter(pk=request_id).first()
+    )
+    if collaboration is None:
+        raise Http404
+    now = timezone.now()
+    _with_status([collaboration], now)
+    return render(
+        request,
+        "ec/request_result.html",
+        {
+            "nav": "requests",
+            "creator": creator,
+            "collaboration": collaboration,
+            "repeat": request.GET.get("repeat") == "1",
+            "now": now,
+        },
+    )
+
+
+@creator_required
+def my_requests(request):
+    """The creator's own requests, newest first, with the status the partner gave them."""
+    creator = creator_of(request.user)
+    now = timezone.now()
+    paginator = Paginator(
+        lead_selectors.collaboration_request_list(creator=creator).order_by("-submitted_at", "-id"),
+        MY_REQUESTS_PAGE_SIZE,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ec/my_requests.html",
+        {
+            "nav": "requests",
+            "creator": creator,
+            "page": page,
+            "requests": _with_status(list(page.object_list), now),
+            "now": now,
+        },
+    )
