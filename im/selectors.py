@@ -3,6 +3,7 @@
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from leads import selectors as lead_selectors
 from leads.models import Lead
 
 from .models import Message, Side, Thread
@@ -76,3 +77,26 @@ def message_after(*, thread, after_id: int, limit: int = 200) -> list[Message]:
         .select_related("sender")
         .order_by("id")[:limit]
     )
+
+
+def conversation_timeline(*, thread, messages: list[Message], has_older: bool, archive: bool):
+    """The shown messages with the creator's Requests to Collaborate to this partner, each at
+    its place in time: a list of `{"message": m}` and `{"request": r}`.
+
+    Requests are limited to the stretch of time the shown messages cover (from the oldest
+    shown when older messages exist; up to the newest shown when paging back), so each
+    appears once as the seller or creator pages through the conversation.
+    """
+    requests = lead_selectors.collaboration_request_list(creator=thread.creator).filter(
+        partner=thread.partner
+    )
+    if messages and has_older:
+        requests = requests.filter(submitted_at__gte=messages[0].created_at)
+    if messages and archive:
+        requests = requests.filter(submitted_at__lt=messages[-1].created_at)
+    items = [(m.created_at, 1, m.pk, {"message": m}) for m in messages]
+    items += [
+        (r.submitted_at, 0, r.pk, {"request": r})
+        for r in requests.order_by("submitted_at", "id")[:50]
+    ]
+    return [item for *_, item in sorted(items, key=lambda row: row[:3])]

@@ -7,6 +7,7 @@ app_name = "im"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:thread_id>/", views.inbox, name="thread"),
+    path("start/<str:handle>/", views.seller_thread_start, name="start"),
     path("<int:thread_id>/send/", views.seller_send, name="send"),
     path("<int:thread_id>/poll/", views.seller_poll, name="poll"),
     path("<int:thread_id>/lead/", views.lead_toggle, {"action": "add"}, name="lead_add"),

@@ -66,6 +66,9 @@ def _conversation_context(request, thread, side, body="", error="", before=None)
         "thread": thread,
         "side": side,
         "messages_shown": messages_shown,
+        "timeline": selectors.conversation_timeline(
+            thread=thread, messages=messages_shown, has_older=has_older, archive=before is not None
+        ),
         "has_older": has_older,
         "older_than": messages_shown[0].pk if has_older else None,
         # Looking at older messages: no polling (it would append out of order), and the
@@ -93,9 +96,8 @@ def inbox(request, thread_id=None):
     partner = seller_partner(request.user)
     handle = request.GET.get("creator", "").strip().lstrip("@")
     if handle and thread_id is None:
-        creator = get_object_or_404(Creator, handle=handle)
-        thread, _ = services.thread_open(partner=partner, creator=creator)
-        return redirect("im:thread", thread_id=thread.pk)
+        # A link (GET) never opens a thread: the start page does, by POST, when there is none.
+        return redirect("im:start", handle=handle)
     show = "leads" if request.GET.get("filter") == "leads" else "all"
     query = request.GET.get("q", "")[:64]
     context = {"nav": "im", "show": show, "q": query, "current": None}
@@ -166,6 +168,24 @@ def _page_context(request, thread, side):
         "current": thread.pk,
         **_shown_threads(selectors.thread_list_for_creator(creator=thread.creator)),
     }
+
+
+@seller_required
+def seller_thread_start(request, handle):
+    """Chat with a creator from a lead: POST opens the thread or reuses it.
+
+    GET goes to the thread if there is one, or shows a small page whose button POSTs here.
+    """
+    partner = seller_partner(request.user)
+    creator = get_object_or_404(Creator, handle=handle)
+    if request.method == "POST":
+        thread, _ = services.thread_open(partner=partner, creator=creator)
+        return redirect("im:thread", thread_id=thread.pk)
+    existing = Thread.objects.filter(partner=partner, creator=creator).first()
+    if existing is not None:
+        return redirect("im:thread", thread_id=existing.pk)
+    lead = lead_selectors.lead_for_creator(partner=partner, creator=creator)
+    return render(request, "im/seller_start.html", {"nav": "im", "creator": creator, "lead": lead})
 
 
 @seller_required

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -54,7 +55,12 @@ def partner_detail(request, slug):
     creator = creator_of(request.user)
     partner = _listed_partner(slug)
     now = timezone.now()
-    requests = lead_selectors.collaboration_request_list(creator=creator).filter(partner=partner)
+    requests = _with_status(
+        list(
+            lead_selectors.collaboration_request_list(creator=creator).filter(partner=partner)[:50]
+        ),
+        now,
+    )
     return render(
         request,
         "ec/partner_detail.html",
@@ -62,7 +68,9 @@ def partner_detail(request, slug):
             "nav": "partners",
             "creator": creator,
             "partner": partner,
-            "requests": _with_status(list(requests[:50]), now),
+            "requests": requests,
+            # Newest first: only the newest can still be pending.
+            "open_request": requests[0] if requests and requests[0].is_pending(now) else None,
             "now": now,
         },
     )
@@ -101,16 +109,24 @@ def request_collaborate(request, slug):
         except NotEligible:
             return _below_silver(request, creator, partner, status=403)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
         else:
             url = redirect("ec:request_result", request_id=result.request.pk).url
-            return redirect(url if result.created else f"{url}?repeat=1")
-    open_request = (
-        lead_selectors.collaboration_request_list(creator=creator)
-        .filter(partner=partner, is_open=True, authorization_expires_at__gt=now)
-        .first()
+            if result.created:
+                return redirect(url)
+            if getattr(result, "message_delivered", False):
+                messages.success(
+                    request,
+                    f"Your message went to your IM conversation with {partner.name}; "
+                    "your open request stays as it is.",
+                )
+            return redirect(f"{url}?repeat=1")
+    open_request = lead_selectors.collaboration_request_pending(
+        creator=creator, partner=partner, now=now
     )
+    if open_request is not None:
+        _with_status([open_request], now)
     return render(
         request,
         "ec/request_form.html",
@@ -120,6 +136,7 @@ def request_collaborate(request, slug):
             "partner": partner,
             "form": form,
             "open_request": open_request,
+            "now": now,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -199,6 +199,16 @@ class CollaborationRequest(models.Model):
     def is_authorized(self, now=None) -> bool:
         return self.authorization_expires_at > (now or timezone.now())
 
+    def is_pending(self, now=None) -> bool:
+        """Open, authorized, and its lead neither closed nor removed: a new submission to this
+        partner repeats this request rather than renewing it."""
+        return (
+            self.is_open
+            and self.is_authorized(now)
+            and self.lead.status != LeadStatus.CLOSED
+            and self.lead.removed_at is None
+        )
+
     def status_for_creator(self, now=None) -> str:
         """What the creator sees: the partner's pipeline status, and whether data is shared."""
         if self.lead.removed_at is not None or (not self.is_open and self.closed_at):

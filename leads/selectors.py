@@ -1,9 +1,10 @@
 """Reads for leads and notifications; every seller-facing read starts from the partner."""
 
 from django.db.models import Q
+from django.utils import timezone
 
 from .filters import LeadPoolFilter
-from .models import CollaborationRequest, Lead, Notification
+from .models import CollaborationRequest, Lead, LeadEvent, Notification
 
 
 def lead_pool(*, partner):
@@ -36,6 +37,16 @@ def collaboration_request_list(*, creator):
     return CollaborationRequest.objects.filter(creator=creator).select_related("partner", "lead")
 
 
+def collaboration_request_pending(*, creator, partner, now=None) -> CollaborationRequest | None:
+    """The creator's request to this partner that a new submission would repeat, if any."""
+    candidate = (
+        collaboration_request_list(creator=creator)
+        .filter(partner=partner, is_open=True, authorization_expires_at__gt=now or timezone.now())
+        .first()
+    )
+    return candidate if candidate is not None and candidate.is_pending(now) else None
+
+
 def notification_list(*, partner, user=None):
     """A partner's notifications (for all its staff, or for this seller)."""
     qs = Notification.objects.filter(partner=partner)
@@ -46,3 +57,18 @@ def notification_list(*, partner, user=None):
 
 def notification_unread_count(*, partner, user=None) -> int:
     return notification_list(partner=partner, user=user).filter(read_at__isnull=True).count()
+
+
+def lead_of_partner(*, partner, lead_id) -> Lead:
+    """One of the partner's leads, in the pool or removed (its history stays readable)."""
+    return Lead.objects.filter(partner=partner).select_related("creator").get(pk=lead_id)
+
+
+def lead_request_list(*, lead):
+    """A lead's collaboration requests (each with the creator's message), oldest first."""
+    return CollaborationRequest.objects.filter(lead=lead).order_by("submitted_at", "id")
+
+
+def lead_history(*, lead):
+    """A lead's events in the order they happened, with who did each."""
+    return LeadEvent.objects.filter(lead=lead).select_related("actor").order_by("created_at", "id")

@@ -1,6 +1,8 @@
 from django import template
 from django.utils import timezone
 
+from leads.models import LeadStatus
+
 register = template.Library()
 
 
@@ -48,3 +50,12 @@ def query_with(request, **changes) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def status_label(key: str) -> str:
+    """A pipeline status key as people read it ("contacted" → "Contacted")."""
+    try:
+        return LeadStatus(key).label
+    except ValueError:
+        return key

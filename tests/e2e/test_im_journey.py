@@ -18,8 +18,9 @@ def test_seller_toggles_a_lead_in_im_and_sees_a_creators_message_arrive(
     message_send(thread=other, sender=None, side=Side.CREATOR, body="Just looking around")
 
     login("seller_a", PASSWORD)
-    # The Leads Pool's "Chat" link and a seller opening a chat both land here.
+    # The Leads Pool's "Chat" link lands on a confirm page when there is no thread yet.
     page.goto("/seller/im/?creator=creator_bronze")
+    page.get_by_role("button", name="Start the chat").click()
     expect(page).to_have_url(re.compile(r"/seller/im/\d+/$"))
     thread_url = page.url
     panel = page.get_by_test_id("profile-panel")

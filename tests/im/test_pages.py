@@ -73,13 +73,20 @@ def test_the_leads_filter_and_search(seller, partner_a, partner_b):
     assert len(shown_handles(seller.get("/seller/im/?filter=bogus").content.decode())) == 4
 
 
-def test_creator_parameter_opens_or_selects_the_thread(seller, partner_a, creator_silver):
+def test_creator_parameter_goes_to_the_thread_or_a_confirm_page(seller, partner_a, creator_silver):
+    # A link (GET) never opens a thread: it lands on the start page, whose button POSTs.
     response = seller.get("/seller/im/?creator=creator_silver")
+    assert response.status_code == 302
+    assert response["Location"] == "/seller/im/start/creator_silver/"
+    start = seller.get(response["Location"])
+    assert start.status_code == 200 and "Start the chat" in start.content.decode()
+    assert not Thread.objects.exists()
+    opened = seller.post("/seller/im/start/creator_silver/")
     thread = Thread.objects.get(partner=partner_a, creator=creator_silver)
-    assert response.status_code == 302 and response["Location"] == f"/seller/im/{thread.pk}/"
-    again = seller.get("/seller/im/?creator=creator_silver")
+    assert opened.status_code == 302 and opened["Location"] == f"/seller/im/{thread.pk}/"
+    again = seller.get("/seller/im/start/creator_silver/")
     assert again["Location"] == f"/seller/im/{thread.pk}/" and Thread.objects.count() == 1
-    assert seller.get("/seller/im/?creator=nobody_here").status_code == 404
+    assert seller.get("/seller/im/start/nobody_here/").status_code == 404
 
 
 def test_the_conversation_shows_messages_in_order_and_marks_read(

@@ -229,15 +229,49 @@ def test_a_repeated_page_submission_lands_on_the_same_open_request(client, silve
     request = CollaborationRequest.objects.get()
     assert first["Location"] == f"/ec/requests/{request.pk}/"
     assert second["Location"] == f"/ec/requests/{request.pk}/?repeat=1"
-    assert "You already have an open request to this partner" in text(
-        client.get(second["Location"])
+    repeat = client.get(second["Location"])
+    assert "You already have an open request to this partner, so no new request was made" in (
+        text(repeat)
+    )
+    assert f'href="/ec/messages/start/{partner_a.pk}/">open it in IM</a>' in (
+        repeat.content.decode()
     )
     assert Lead.objects.count() == 1 and Notification.objects.count() == 1
     assert request.message == ""
-    # The form itself says so before a third try.
-    assert "You already have an open request to this partner" in text(
-        client.get(request_url(partner_a))
+
+
+@time_machine.travel(T0, tick=False)
+def test_while_a_request_is_open_the_partner_page_shows_it_instead_of_a_form(
+    client, silver, partner_a, seller_a
+):
+    client.post(request_url(partner_a), {"consent": "on", "message": "Beauty, four nights a week"})
+    request = CollaborationRequest.objects.get()
+    with time_machine.travel(T0 + dt.timedelta(days=2, hours=3), tick=False):
+        for url in (f"/ec/partners/{partner_a.slug}/", request_url(partner_a)):
+            html = client.get(url).content.decode()
+            card = text(client.get(url))
+            assert "Your open request to Alpha LIVE Agency" in card
+            assert "Status New" in card and "Sent Nov 25, 2026 12:00 UTC" in card
+            assert "Data shared until Dec 2, 2026 12:00 UTC · expires in 4 days 21 h" in card
+            assert "Your message Beauty, four nights a week" in card
+            assert 'name="message"' not in html and 'name="consent"' not in html
+            assert f'href="/ec/requests/{request.pk}/">See the request</a>' in html
+            assert "Continue in IM" in card
+        partner_page = client.get(f"/ec/partners/{partner_a.slug}/").content.decode()
+        assert ">Request to Collaborate</a>" not in partner_page
+
+    # Once the partner closes the lead, the form is back: a new request renews the data.
+    lead_set_status(lead=request.lead, status=LeadStatus.CLOSED, user=seller_a)
+    html = client.get(request_url(partner_a)).content.decode()
+    assert 'name="consent"' in html and "Your open request" not in html
+    assert (
+        ">Request to Collaborate</a>"
+        in client.get(f"/ec/partners/{partner_a.slug}/").content.decode()
     )
+    # And after the 7 days, too.
+    client.post(request_url(partner_a), {"consent": "on"})
+    with time_machine.travel(T0 + dt.timedelta(days=7, seconds=1), tick=False):
+        assert 'name="consent"' in client.get(request_url(partner_a)).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -93,7 +93,7 @@ def test_the_page_shows_the_pool_with_freshness_badges_and_licensed_data(browser
     star = html[html.index('data-handle="shown_here"') : html.index('data-handle="expired_req"')]
     assert "Shown Here" in star and "@shown_here" in star
     assert '<span class="avatar" aria-hidden="true">S</span>' in star
-    assert 'href="/seller/im/?creator=shown_here">Chat</a>' in star
+    assert 'href="/seller/im/start/shown_here/">Chat</a>' in star
     assert '<span class="badge tier-3" data-testid="tier">Gold</span>' in star
     assert "123,456" in star and "Collaboration request" in star
     assert "expires in 2 days 4 h" in star
