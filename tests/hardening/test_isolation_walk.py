@@ -55,6 +55,7 @@ ROUTES = {
     "im_creator:send": ({"thread_id": "thread"}, ["POST"]),
     "im_creator:poll": ({"thread_id": "thread"}, ["GET"]),
     "im_creator:start": ({"partner_id": "hidden_partner"}, ["GET", "POST"]),
+    "leads:detail": ({"lead_id": "lead"}, ["GET"]),
     "leads:status": ({"lead_id": "lead"}, ["POST"]),
     "leads:remove": ({"lead_id": "lead"}, ["POST"]),
     "im:thread": ({"thread_id": "thread"}, ["GET"]),
@@ -72,8 +73,12 @@ ROUTES = {
     # public by design: any signed-in user may read a creator's or a listed partner's profile
     "creator-detail": ({"handle": "public_creator"}, ["GET"]),
     "partner-detail": ({"pk": "public_partner"}, ["GET"]),
+    # any seller may start a chat with any creator (as `POST /api/v1/im/threads/` allows); the
+    # GET is a confirm page for the seller's own partner, never another partner's thread
+    "im:start": ({"handle": "public_creator"}, ["GET"]),
 }
 PUBLIC_OBJECTS = {"creator-detail", "partner-detail"}
+SELLER_PUBLIC = {"im:start"}
 ANONYMOUS_OK = {"login", "healthz", "api-schema", "api-docs", "api-token", "logout"}
 
 
@@ -158,6 +163,10 @@ def test_nobody_reaches_another_partners_or_creators_objects(foreign, seller_a, 
                 if not kwargs:
                     assert response.status_code < 500, where
                     assert SECRET.encode() not in body, where
+                    continue
+                if name in SELLER_PUBLIC and who == "seller_a":
+                    assert response.status_code == 200, where
+                    assert b"zz secret message body" not in body, where
                     continue
                 if name in PUBLIC_OBJECTS:
                     assert response.status_code == 200, where
