@@ -5,6 +5,7 @@ ENV PYTHONUNBUFFERED=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
+    DJANGO_SETTINGS_MODULE=partner_center.settings.production \
     PATH=/opt/venv/bin:$PATH
 RUN pip install --no-cache-dir uv
 WORKDIR /app
@@ -12,9 +13,10 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project --no-cache
 COPY . .
-# Static files are collected at build time; the key is a throwaway used for this step only.
-RUN DJANGO_SETTINGS_MODULE=partner_center.settings.production \
-    SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost VAR_DIR=/app/var \
+# Static files are collected at build time (hashed names and a manifest); the key is a
+# throwaway used for this step only, long enough for production's check.
+RUN SECRET_KEY=build-only-throwaway-key-0123456789-abcdefghijklmnopqrstuvwxyz \
+    ALLOWED_HOSTS=localhost VAR_DIR=/app/var \
     python manage.py collectstatic --noinput --verbosity 0
 RUN useradd --create-home app && mkdir -p /app/var/media && chown -R app /app
 USER app

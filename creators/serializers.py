@@ -59,6 +59,7 @@ class CreatorRefSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The caller's user id.")
     username = serializers.CharField()
     role = serializers.ChoiceField(choices=["seller", "creator", "admin"], allow_null=True)
     partner = PartnerRefSerializer(allow_null=True)
@@ -70,8 +71,10 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
     def validate(self, attrs):
+        request = self.context.get("request")
         user = authenticate(
-            request=self.context.get("request"),
+            # The Django request itself: django-axes marks it when the login is locked out.
+            request=getattr(request, "_request", request),
             username=attrs["username"],
             password=attrs["password"],
         )

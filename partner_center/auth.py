@@ -1,7 +1,27 @@
-"""Authentication backend that loads a user's seller and creator links with the user."""
+"""Sign-in for the whole site: the lockout backend, the session backend, the lockout answer."""
 
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from core.auth import USER_RELATIONS
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes's lockout check, first in line: a locked-out login stops here.
+
+    Every login path (pages, admin, token API) passes its request. A call without one (a
+    shell, a management command) has no client to lock out, so it goes on to the password
+    check instead of failing outright.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 class PartnerCenterBackend(ModelBackend):
@@ -9,8 +29,27 @@ class PartnerCenterBackend(ModelBackend):
         # One query per request instead of three: every page asks who the user works for.
         user = (
             get_user_model()
-            ._default_manager.select_related("partner_staff__partner", "creator")
+            ._default_manager.select_related(*USER_RELATIONS)
             .filter(pk=user_id)
             .first()
         )
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+LOCKOUT_MESSAGE = (
+    "Too many failed sign-in attempts for this username from your address. "
+    "Try again in {minutes} minutes."
+)
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None):
+    """What a locked-out login gets: 429 in the API's JSON error shape, or the lockout page."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = LOCKOUT_MESSAGE.format(minutes=minutes)
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(request, "registration/locked_out.html", {"message": message}, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response

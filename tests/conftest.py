@@ -86,14 +86,27 @@ def api_as():
     return make
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Each test starts with an empty cache (freshness notes, throttle counters)."""
+def clear_cache():
+    """Empty this test process's cache: its own keys only when the cache is a shared Redis."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache") and prefix:
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (freshness notes, throttle counters, lockouts)."""
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture(scope="session", autouse=True)

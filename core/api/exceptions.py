@@ -1,6 +1,8 @@
 """One error shape for the whole API: `{"detail": …, "errors": {field: [messages]}}`."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -19,7 +21,20 @@ def _as_field_errors(detail) -> dict:
     return {}
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE when it is read; left alone
+        # that becomes Django's HTML 400 page.
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        exc = PayloadTooLarge(f"Request body too large: the limit is {limit_mb:g} MB.")
+    elif isinstance(exc, SuspiciousOperation):
+        # Too many form fields or files, and the like: a bad request, in the API's shape.
+        exc = exceptions.ParseError(str(exc) or "Malformed request.")
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

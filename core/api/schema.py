@@ -1,6 +1,20 @@
 """Shared OpenAPI pieces: the one error shape every endpoint answers with."""
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import serializers
+
+
+class ExpiringTokenScheme(OpenApiAuthenticationExtension):
+    """Documents `Authorization: Token …` (core.auth.ExpiringTokenAuthentication)."""
+
+    target_class = "core.auth.ExpiringTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix="Token"
+        )
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -46,7 +60,10 @@ def add_error_responses(result, generator, request, public):
         for operation in path.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            for code, description in descriptions.items():
+            codes = dict(descriptions)
+            if "requestBody" in operation:
+                codes["413"] = "Request body too large (over DATA_UPLOAD_MAX_MEMORY_SIZE)."
+            for code, description in codes.items():
                 operation["responses"].setdefault(
                     code,
                     {

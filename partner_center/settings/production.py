@@ -1,19 +1,24 @@
-"""Production: refuses to start without SECRET_KEY and ALLOWED_HOSTS."""
+"""Production: refuses to start without ALLOWED_HOSTS and a strong SECRET_KEY."""
 
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import EMBEDDED_SECRET_KEY, env_bool, env_list
+from .base import EMBEDDED_SECRET_KEY, STORAGES, env_bool, env_list
 
 for _required in ("SECRET_KEY", "ALLOWED_HOSTS"):
     if not os.environ.get(_required, "").strip():
         raise ImproperlyConfigured(f"{_required} must be set in production.")
-if os.environ["SECRET_KEY"] == EMBEDDED_SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set in production, not the embedded default.")
-
 SECRET_KEY = os.environ["SECRET_KEY"]
+if SECRET_KEY.strip() == EMBEDDED_SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set in production, not the embedded default.")
+# Django's own bar (security.W009): at least 50 characters, 5 distinct, no insecure prefix.
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use at least 50 random characters, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 DEBUG = False
 
@@ -28,3 +33,10 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Static files carry a content hash in their names (cache-busting), so they can be cached for
+# a year; collectstatic (the image build, compose's web) writes the manifest.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

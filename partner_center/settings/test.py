@@ -1,7 +1,9 @@
 """Tests: the embedded defaults unless DATABASE_URL / REDIS_URL point at real services."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK
+from .base import CACHES, REST_FRAMEWORK
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -25,3 +27,14 @@ REST_FRAMEWORK = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# With REDIS_URL (CI) the cache is Redis, shared with any other run on the same database:
+# each test process keeps its keys under its own prefix, and the suite's autouse fixture
+# deletes exactly those between tests.
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES = {
+        "default": {
+            **CACHES["default"],
+            "KEY_PREFIX": f"test-{os.getpid()}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+        }
+    }

@@ -11,7 +11,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from creators.models import Tier
 from tests.factories import CreatorUserFactory, LeadFactory, SellerFactory, ThreadFactory
@@ -51,8 +51,8 @@ def tokens(db):
     LeadFactory(partner=seller.partner, creator=creator)
     ThreadFactory(partner=seller.partner, creator=creator)
     return {
-        "seller": Token.objects.create(user=seller.user).key,
-        "creator": Token.objects.create(user=creator.user).key,
+        "seller": AuthToken.objects.create(user=seller.user)[1],
+        "creator": AuthToken.objects.create(user=creator.user)[1],
     }
 
 

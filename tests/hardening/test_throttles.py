@@ -1,7 +1,6 @@
 """DRF throttles on token issuance, request submission and message sending."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.throttling import ScopedRateThrottle
 
 from leads.models import CollaborationRequest
@@ -12,14 +11,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def tight_rates(monkeypatch):
-    cache.clear()
     monkeypatch.setattr(
         ScopedRateThrottle,
         "THROTTLE_RATES",
         {"token": "3/min", "collaboration_request": "2/min", "message": "3/min"},
     )
-    yield
-    cache.clear()
 
 
 def test_token_issuance_is_throttled(api, seller_a):
