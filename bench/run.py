@@ -213,7 +213,13 @@ def main() -> int:
     figures["leads_queries_max"] = max(api_queries, page_queries)
     figures["pool_page_p95_ms"] = pct(page, 95)
 
-    units = {"_s": "s", "_ms": "ms", "_ratio": "x", "_max": "queries"}
+    # The page figures (directory, IM inbox, long thread, IM poll, notifications): bench/pages.py.
+    from bench import pages
+
+    figures.update(pages.run(creators, REPEATS, log=lambda m: print(f"# {m}", flush=True)))
+    TARGETS.update(pages.TARGETS)
+
+    units = {"_s": "s", "_ms": "ms", "_ratio": "x", "_max": "queries", "_queries": "queries"}
     missed = []
     for name, value in figures.items():
         unit = next((u for suffix, u in units.items() if name.endswith(suffix)), "")

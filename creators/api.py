@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from core import roles
 from core.auth import ExpiringTokenAuthentication, api_token_issue
+from core.replica import ReplicaReadsMixin
 
 from . import services
 from .models import Creator
@@ -117,9 +118,10 @@ class CreatorViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"[^/]+"  # any text, so that a bad handle gets the JSON 404
 
 
-class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
+class PartnerViewSet(ReplicaReadsMixin, viewsets.ReadOnlyModelViewSet):
     """Top LIVE Partner: the partners creators can find and contact."""
 
+    replica_actions = frozenset({"list", "retrieve"})
     serializer_class = PartnerSerializer
     filter_backends = [filters.SearchFilter]
     search_fields = ["name", "profile", "categories"]

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class Tier(models.IntegerChoices):
@@ -76,9 +77,24 @@ class Partner(models.Model):
         default=True, help_text="Shown in the EC Center's Top LIVE Partner list."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Maintained by the leads app whenever a lead's status or pool membership changes (a
+    # set-based recount of the partners it touched), so the Top LIVE Partner directory reads a
+    # column instead of counting every partner's leads on every request.
+    collaborating_creators = models.PositiveIntegerField(
+        default=0,
+        db_default=0,  # rows inserted in SQL (the bench dataset, imports) start at 0 too
+        editable=False,
+        help_text="Creators whose lead with this partner is collaborating and in the pool.",
+    )
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The directory's order: listed partners by name.
+            models.Index(
+                fields=["name", "id"], name="partner_directory_idx", condition=Q(is_listed=True)
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 
 from core.clock import business_today
 from core.models import JobRun
@@ -30,13 +30,13 @@ def partner_listed_get(*, slug: str = "", partner_id: int | None = None) -> Part
 
 
 def partner_directory(*, search: str = ""):
-    """Listed partners with how many creators collaborate with them, optionally searched."""
-    # The count reads the leads through the reverse relation (no import of the leads app).
+    """Listed partners by name, optionally searched by name, profile or category.
+
+    `creator_count` is the maintained `collaborating_creators` column (the leads services keep
+    it), so a directory page is one indexed read however many leads there are.
+    """
     partners = Partner.objects.filter(is_listed=True).annotate(
-        creator_count=Count(
-            "leads",
-            filter=Q(leads__status="collaborating", leads__removed_at__isnull=True),
-        )
+        creator_count=F("collaborating_creators")
     )
     term = search.strip()
     if term:

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from core.replica import use_replica
 from core.roles import creator_of, creator_required
 from creators.models import Partner, Tier
 from creators.selectors import partner_directory
@@ -19,17 +20,24 @@ from .forms import CollaborationRequestForm
 from .services import NotEligible, collaboration_request_submit
 
 MY_REQUESTS_PAGE_SIZE = 25
+PARTNERS_PAGE_SIZE = 24  # a 2-, 3- or 4-column card grid fills evenly
 
 
 @creator_required
+@use_replica
 def partner_list(request):
     """Top LIVE Partner: a VIP list for Silver+ creators; a plain directory for the rest."""
     creator = creator_of(request.user)
     query = request.GET.get("q", "").strip()[:100]
+    # get_page: a page number past the end or not a number shows the last or first page.
+    page = Paginator(partner_directory(search=query), PARTNERS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "nav": "partners",
         "creator": creator,
-        "partners": partner_directory(search=query),
+        "page": page,
+        "partners": page.object_list,
         "q": query,
     }
     if request.htmx and not request.htmx.history_restore_request:

@@ -54,6 +54,43 @@ def notification_create(
     return Notification.objects.create(partner=partner, kind=kind, text=text[:255], lead=lead)
 
 
+def partners_collaborating_recount(*, partner_ids: list[int] | None = None) -> int:
+    """Recount `Partner.collaborating_creators` (leads collaborating and in the pool) for these
+    partners, or all, in one set-based UPDATE; returns how many partners it wrote.
+
+    Every write that changes a lead's status or pool membership calls it for the partners it
+    touched, inside its transaction and after its lead writes. The partner rows are locked
+    first, in id order, and the recount is a later statement, so under READ COMMITTED it sees
+    every write committed before the lock was granted: two concurrent status changes of one
+    partner cannot leave a stale count. A recount (not +1/-1) is also self-healing.
+    """
+    partner_t = Partner._meta.db_table
+    lead_t = Lead._meta.db_table
+    where, params = "", []
+    if partner_ids is not None:
+        partner_ids = sorted(set(partner_ids))
+        if not partner_ids:
+            return 0
+        where = f"WHERE p.id IN ({', '.join(['%s'] * len(partner_ids))})"
+        params = list(partner_ids)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and partner_ids is not None:
+            cursor.execute(
+                f"SELECT p.id FROM {partner_t} p {where} ORDER BY p.id FOR NO KEY UPDATE", params
+            )
+        # Counted on the pool's (partner, status) partial index: an index-only scan.
+        cursor.execute(
+            f"""
+            UPDATE {partner_t} AS p SET collaborating_creators = (
+                SELECT count(*) FROM {lead_t} l
+                WHERE l.partner_id = p.id AND l.status = %s AND l.removed_at IS NULL)
+            {where}
+            """,
+            [LeadStatus.COLLABORATING, *params],
+        )
+        return cursor.rowcount
+
+
 def _authorization_expires_at(submitted_at: dt.datetime) -> dt.datetime:
     return submitted_at + dt.timedelta(days=settings.AUTHORIZATION_DAYS)
 
@@ -169,6 +206,8 @@ def _collaboration_request_submit(*, creator, partner, message, consent) -> Subm
         f"({Tier(creator.tier).label}). Licensed data until {expires_at:%b %d, %H:%M} UTC.",
         lead=lead,
     )
+    if was_removed:
+        partners_collaborating_recount(partner_ids=[partner.pk])
     return SubmitResult(request, created=True)
 
 
@@ -213,6 +252,8 @@ def lead_add(*, partner: Partner, creator: Creator, user) -> tuple[Lead, bool]:
         ]
     )
     LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.RESTORED, actor=user, created_at=now)
+    if lead.status == LeadStatus.COLLABORATING:
+        partners_collaborating_recount(partner_ids=[partner.pk])
     return lead, True
 
 
@@ -226,6 +267,8 @@ def lead_remove(*, lead: Lead, user) -> bool:
     if not removed:
         return False
     lead.refresh_from_db()
+    if lead.status == LeadStatus.COLLABORATING:
+        partners_collaborating_recount(partner_ids=[lead.partner_id])
     LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.REMOVED, actor=user, created_at=now)
     who = user.get_username() if user is not None else "someone"
     notification_create(
@@ -265,6 +308,8 @@ def lead_set_status(*, lead: Lead, status: str, user) -> Lead:
     from_status = lead.status
     lead.status = status
     lead.save(update_fields=["status", "updated_at"])
+    if LeadStatus.COLLABORATING in (from_status, status):
+        partners_collaborating_recount(partner_ids=[lead.partner_id])
     if status == LeadStatus.CLOSED:
         # Closing ends the open request, so the creator may request again.
         CollaborationRequest.objects.filter(lead=lead, is_open=True).update(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.jobs import job_runs_latest
 from core.models import JobRun
 from core.pagination import DeferredJoinPaginator
+from core.replica import use_replica
 from core.roles import seller_partner, seller_required
 
 from . import selectors, services
@@ -43,6 +44,7 @@ def _with_row_facts(lead: Lead, now) -> Lead:
 
 
 @seller_required
+@use_replica
 def pool(request):
     """The Leads Pool: filters in the URL, the results region swapped by htmx."""
     partner = seller_partner(request.user)

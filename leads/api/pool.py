@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.clock import business_today
+from core.replica import ReplicaReadsMixin, replica_stream
 from core.roles import IsSeller, seller_partner
 
 from .. import selectors, services
@@ -31,6 +32,7 @@ class CSVRenderer(renderers.BaseRenderer):
 
 
 class LeadViewSet(
+    ReplicaReadsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -47,6 +49,8 @@ class LeadViewSet(
     filter_backends = [DjangoFilterBackend]
     filterset_class = LeadPoolFilter
     http_method_names = ["get", "patch", "head", "options"]
+    # Read-only lists go to the replica when one is configured (core/replica.py).
+    replica_actions = frozenset({"list", "export"})
 
     @extend_schema(
         description=(
@@ -114,7 +118,10 @@ class LeadViewSet(
         partner = seller_partner(request.user)
         filename = f"leads-{partner.slug}-{business_today():%Y-%m-%d}.csv"
         response = StreamingHttpResponse(
-            lead_csv_lines(leads.iterator(chunk_size=2000)), content_type="text/csv"
+            replica_stream(
+                lead_csv_lines(leads.iterator(chunk_size=2000)), enabled=self.reads_on_replica()
+            ),
+            content_type="text/csv",
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

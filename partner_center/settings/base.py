@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.replica.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -109,6 +110,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Behind PgBouncer in transaction pooling (docker-compose.yml), consecutive transactions of
+# one Django connection may run on different server sessions: a server-side cursor (DECLARE,
+# which `.iterator()` uses on PostgreSQL) would not survive its transaction, so turn them off.
+# Session state is otherwise safe here: the only SET is `SET LOCAL` (the refreshes' work_mem),
+# and no advisory locks or LISTEN are used. CONN_MAX_AGE still saves the connect to PgBouncer.
+if env_bool("DATABASE_TRANSACTION_POOLING", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# Optional: a PostgreSQL streaming replica for the read-heavy pages and lists that ask for it
+# (core/replica.py: the pool list and export, the directory, dashboard and stats).
+# Unset, there is no `replica` alias and no router, and every query goes to `default`.
+DATABASE_ROUTERS = []
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+    )
+    # Tests read the replica's copy of the test database (the standby replays its creation).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.replica.PrimaryReplicaRouter"]
+# A client that has just written reads from the primary for this long (read your own writes).
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out username+address before any password is checked.

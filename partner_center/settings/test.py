@@ -38,3 +38,8 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
             "KEY_PREFIX": f"test-{os.getpid()}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
         }
     }
+
+# With DATABASE_REPLICA_URL set (CI starts a real streaming replica), ordinary tests still read
+# from the primary: their rows are uncommitted, so a replica could never see them. The router
+# tests (tests/infra/test_replica.py) switch this on for themselves.
+REPLICA_READS = False

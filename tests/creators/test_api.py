@@ -13,6 +13,7 @@ from tests.factories import (
     CreatorFactory,
     LeadFactory,
     PartnerFactory,
+    SellerFactory,
     UserFactory,
 )
 
@@ -179,16 +180,31 @@ def test_a_non_tiered_profile_and_unknown_handles(api_as, creator_none):
 # --- GET /api/v1/partners/ --------------------------------------------------------------
 
 
-def test_the_partner_directory_counts_collaborating_creators(api_as, creator_bronze):
+def _collaborate(partner, n, *, status=LeadStatus.COLLABORATING):
+    """n leads moved to `status` by the partner's seller through the API (the real path)."""
+    seller = SellerFactory(partner=partner)
+    client = APIClient()
+    client.force_authenticate(seller.user)
+    leads = LeadFactory.create_batch(n, partner=partner, status=LeadStatus.NEW)
+    for lead in leads:
+        if status != LeadStatus.NEW:
+            response = client.patch(f"/api/v1/leads/{lead.pk}/", {"status": status}, format="json")
+            assert response.status_code == 200, response.content
+    return client, leads
+
+
+def test_the_partner_directory_shows_the_maintained_collaborating_count(api_as, creator_bronze):
     alpha = PartnerFactory(
         name="Alpha LIVE Agency", profile="Host coaching", categories="Beauty, Skincare"
     )
     bravo = PartnerFactory(name="Bravo Creators", profile="Factory-direct", categories="Home")
     PartnerFactory(name="Hidden Partner", is_listed=False)
-    LeadFactory.create_batch(2, partner=alpha, status=LeadStatus.COLLABORATING)
-    LeadFactory(partner=alpha, status=LeadStatus.COLLABORATING, removed_at=timezone.now())
-    LeadFactory(partner=alpha, status=LeadStatus.CONTACTED)
-    LeadFactory(partner=bravo, status=LeadStatus.NEW)
+    seller_alpha, (_, _, removed) = _collaborate(alpha, 3)
+    _collaborate(alpha, 1, status=LeadStatus.CONTACTED)
+    _collaborate(bravo, 1, status=LeadStatus.NEW)
+    # Removing a collaborating lead from the pool takes it out of the count.
+    thread = seller_alpha.post("/api/v1/im/threads/", {"creator": removed.creator.handle}).json()
+    assert seller_alpha.delete(f"/api/v1/im/threads/{thread['id']}/lead").status_code == 200
 
     body = api_as(creator_bronze.user).get("/api/v1/partners/").json()
 
@@ -213,6 +229,31 @@ def test_the_partner_directory_counts_collaborating_creators(api_as, creator_bro
             "creator_count": 0,
         },
     ]
+
+
+def test_the_collaborating_count_follows_every_status_and_pool_change(api_as, creator_bronze):
+    alpha = PartnerFactory(name="Alpha")
+    seller, (first, second) = _collaborate(alpha, 2)
+    creator_api = api_as(creator_bronze.user)
+
+    def shown():
+        return creator_api.get("/api/v1/partners/").json()["results"][0]["creator_count"]
+
+    assert shown() == 2
+    seller.patch(f"/api/v1/leads/{first.pk}/", {"status": "closed"}, format="json")
+    assert shown() == 1
+    seller.patch(f"/api/v1/leads/{first.pk}/", {"status": "contacted"}, format="json")
+    seller.patch(f"/api/v1/leads/{first.pk}/", {"status": "collaborating"}, format="json")
+    assert shown() == 2
+    # Removed from the pool in IM, then added back: out of the count and back in.
+    thread = seller.post("/api/v1/im/threads/", {"creator": second.creator.handle}).json()
+    assert seller.delete(f"/api/v1/im/threads/{thread['id']}/lead").status_code == 200
+    assert shown() == 1
+    assert seller.put(f"/api/v1/im/threads/{thread['id']}/lead").status_code == 200
+    assert shown() == 2
+    # The creators app only reads the column; nothing counts leads per request.
+    alpha.refresh_from_db()
+    assert alpha.collaborating_creators == 2
 
 
 def test_partner_search_and_detail(api_as, creator_bronze):
@@ -243,8 +284,7 @@ def test_the_partner_list_runs_a_constant_number_of_queries(
     api_as, creator_bronze, django_assert_max_num_queries
 ):
     for n in range(30):
-        partner = PartnerFactory(name=f"Partner {n:02d}")
-        LeadFactory.create_batch(2, partner=partner, status=LeadStatus.COLLABORATING)
+        _collaborate(PartnerFactory(name=f"Partner {n:02d}"), 2)
     client = api_as(creator_bronze.user)
     client.get("/api/v1/partners/")  # warm the session and role caches
 

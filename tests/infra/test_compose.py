@@ -18,8 +18,16 @@ def command(service: str) -> str:
     return shlex.join(value) if isinstance(value, list) else " ".join(value.split())
 
 
-def test_five_services_postgres_redis_web_worker_beat():
-    assert set(SERVICES) == {"postgres", "redis", "web", "worker", "beat"}
+def test_the_services_postgres_its_replica_pgbouncer_redis_web_worker_beat():
+    assert set(SERVICES) == {
+        "postgres",
+        "postgres-replica",
+        "pgbouncer",
+        "redis",
+        "web",
+        "worker",
+        "beat",
+    }
     assert SERVICES["postgres"]["image"] == "postgres:15"
     assert SERVICES["redis"]["image"] == "redis:7"
     assert any(":/var/lib/postgresql/data" in volume for volume in SERVICES["postgres"]["volumes"])
@@ -52,15 +60,80 @@ def test_app_services_run_production_settings_against_postgres_and_redis(service
     env = definition["environment"]
     assert set(APP_ENV) <= set(env)
     assert env["DJANGO_SETTINGS_MODULE"] == "partner_center.settings.production"
-    assert (
-        env["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in env["DATABASE_URL"]
-    )
+    # Writes and ordinary reads through PgBouncer, with what transaction pooling needs; the
+    # read-only lists on the replica; migrations straight to the primary.
+    assert env["DATABASE_URL"].startswith("postgres://")
+    assert "@pgbouncer:6432/partner_center" in env["DATABASE_URL"]
+    assert env["DATABASE_TRANSACTION_POOLING"] == "true"
+    assert "@postgres-replica:5432/partner_center" in env["DATABASE_REPLICA_URL"]
+    assert "@postgres:5432/partner_center" in env["MIGRATE_DATABASE_URL"]
     assert env["REDIS_URL"].startswith("redis://redis:6379/")
     # The secret comes from the operator's environment; compose stops if it is missing.
     assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")
     assert env["ALLOWED_HOSTS"].startswith("${ALLOWED_HOSTS")
     assert definition["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert definition["depends_on"]["redis"]["condition"] == "service_healthy"
+    for database in ("pgbouncer", "postgres-replica"):
+        assert definition["depends_on"][database]["condition"] == "service_healthy"
+
+
+def test_web_migrates_on_the_primary_not_through_the_pooler():
+    web = command("web")
+    assert "DATABASE_URL=$$MIGRATE_DATABASE_URL python manage.py migrate" in web  # $$: compose
+
+
+def test_the_replica_streams_from_the_primary():
+    primary, standby = SERVICES["postgres"], SERVICES["postgres-replica"]
+    assert standby["image"] == primary["image"] == "postgres:15"
+    assert "max_wal_senders=10" in primary["command"]
+    init = (ROOT / "deploy" / "postgres" / "init-replication.sh").read_text()
+    assert "WITH REPLICATION LOGIN" in init
+    assert "host replication replicator all scram-sha-256" in init
+    assert any(
+        v.startswith("./deploy/postgres/init-replication.sh:/docker-entrypoint-initdb.d/")
+        for v in primary["volumes"]
+    )
+    entry = (ROOT / "deploy" / "postgres" / "replica-entrypoint.sh").read_text()
+    assert "pg_basebackup -h postgres -p 5432 -U replicator" in " ".join(entry.split())
+    assert " -R " in entry and "hot_standby=on" in entry
+    assert standby["user"] == "postgres"  # postgres refuses to run as root
+    assert standby["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert any(":/var/lib/postgresql/data" in volume for volume in standby["volumes"])
+    assert "pgreplica" in COMPOSE["volumes"]
+    assert standby["healthcheck"]["test"]
+
+
+def test_pgbouncer_pools_transactions_in_front_of_the_primary():
+    bouncer = SERVICES["pgbouncer"]
+    env = bouncer["environment"]
+    assert env["POOL_MODE"] == "transaction"
+    assert "@postgres:5432/partner_center" in env["DATABASE_URL"]
+    assert env["LISTEN_PORT"] == "6432"
+    assert bouncer["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert bouncer["healthcheck"]["test"]
+
+
+def test_transaction_pooling_turns_server_side_cursors_off(monkeypatch):
+    import importlib
+
+    import partner_center.settings.base as base
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@pgbouncer:6432/partner_center")
+    monkeypatch.setenv("DATABASE_TRANSACTION_POOLING", "true")
+    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgres://u@postgres-replica:5432/partner_center")
+    try:
+        pooled = importlib.reload(base)
+        assert pooled.DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] is True
+        assert pooled.DATABASES["replica"]["HOST"] == "postgres-replica"
+        assert pooled.DATABASE_ROUTERS == ["core.replica.PrimaryReplicaRouter"]
+        monkeypatch.delenv("DATABASE_TRANSACTION_POOLING")
+        monkeypatch.delenv("DATABASE_REPLICA_URL")
+        plain = importlib.reload(base)
+        assert plain.DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] is False
+        assert "replica" not in plain.DATABASES and plain.DATABASE_ROUTERS == []
+    finally:
+        monkeypatch.undo()
+        importlib.reload(base)
 
 
 def test_worker_and_beat_wait_for_the_migrations():

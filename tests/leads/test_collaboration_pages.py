@@ -16,7 +16,7 @@ from leads.models import (
     Notification,
     NotificationKind,
 )
-from leads.services import collaboration_request_submit, lead_set_status
+from leads.services import collaboration_request_submit, lead_remove, lead_set_status
 from tests.factories import (
     CreatorDailyStatsFactory,
     CreatorUserFactory,
@@ -61,10 +61,13 @@ def test_top_live_partner_is_a_vip_list_for_silver_plus(client, silver, partner_
     partner_a.profile = "Cross-border LIVE agency for beauty brands."
     partner_a.categories = "Beauty, Fashion"
     partner_a.save()
-    for _ in range(2):
-        LeadFactory(partner=partner_a, status=LeadStatus.COLLABORATING)
+    # Through the services that maintain the partner's collaborating count.
+    for _ in range(3):
+        lead_set_status(
+            lead=LeadFactory(partner=partner_a), status=LeadStatus.COLLABORATING, user=None
+        )
     LeadFactory(partner=partner_a, status=LeadStatus.NEW)
-    LeadFactory(partner=partner_a, status=LeadStatus.COLLABORATING, removed_at=T0)
+    lead_remove(lead=Lead.objects.filter(status=LeadStatus.COLLABORATING).first(), user=None)
     PartnerFactory(name="Hidden Agency", is_listed=False)
 
     page = text(client.get("/ec/partners/"))
@@ -143,6 +146,33 @@ def test_the_partner_list_runs_a_constant_number_of_queries(
         LeadFactory(partner=partner, status=LeadStatus.COLLABORATING)
     assert count_queries() == few
     assert few <= 6
+
+
+def test_the_directory_pages_through_many_partners_keeping_the_search(client, silver):
+    for n in range(30):
+        PartnerFactory(
+            name=f"Agency {n:02d}", profile="LIVE", categories="Beauty" if n % 2 else "Home"
+        )
+    PartnerFactory(name="Zed Studio", profile="LIVE", categories="Food")
+
+    first = text(client.get("/ec/partners/"))
+    assert "Agency 00" in first and "Agency 23" in first and "Agency 24" not in first
+    assert "Page 1 of 2 · 31 partners" in first
+    second = client.get("/ec/partners/", {"page": 2})
+    assert "Agency 24" in text(second) and "Zed Studio" in text(second)
+    assert "Agency 00" not in text(second)
+    assert 'href="?page=1"' in second.content.decode()
+
+    # 15 match "beauty": one page, no pager; a page past the end shows the last page.
+    beauty = text(client.get("/ec/partners/", {"q": "beauty", "page": 9}))
+    assert "Agency 01" in beauty and "Agency 00" not in beauty and "Page 1 of" not in beauty
+    home = client.get("/ec/partners/", {"q": "home", "page": "x"})  # not a number: page 1
+    assert home.status_code == 200 and "Agency 00" in text(home)
+    # The pager keeps the search.
+    for n in range(30, 40):
+        PartnerFactory(name=f"Agency {n:02d}", profile="LIVE", categories="Home")
+    home = client.get("/ec/partners/", {"q": "home"}).content.decode()
+    assert 'href="?q=home&amp;page=2"' in home
 
 
 def test_only_creators_reach_the_ec_center(client, seller_a, partner_a):

@@ -1,0 +1,275 @@
+"""The page figures of `make bench`: the Top LIVE Partner directory, the IM inbox, a long thread,
+the IM poll and the notifications page, each with its query count.
+
+`bench.run` calls `run()` after its own figures (on the dataset it built); `python -m
+bench.pages` runs these figures alone on an existing dataset (quick iteration) and merges them
+into the results file. What this adds to the dataset (threads, messages, notifications) is
+built here with set-based SQL, so the base dataset's shape (bench/dataset.py) stays the leads
+benchmark's own.
+"""
+
+import os
+import time
+
+TARGETS = {
+    "directory_p95_ms": 30,
+    "im_inbox_p95_ms": 50,
+    "notifications_page_p95_ms": 50,
+    "thread_p95_ms": 50,
+    "im_poll_p95_ms": 5,
+}
+INBOX_THREADS = 10_000
+THREAD_MESSAGES = 5_000
+MESSAGES_PER_THREAD = 3
+NOTIFICATIONS = 200_000
+UNREAD_NOTIFICATIONS = 2_000
+PAGES_VERSION = 1  # bump when what `prepare` builds changes
+
+
+def sizes(creators: int) -> dict:
+    """The page dataset at this size: the issue's figures at full size, less on quick runs."""
+    return {
+        "inbox_threads": min(INBOX_THREADS, creators // 2),
+        "thread_messages": THREAD_MESSAGES,
+        "notifications": min(NOTIFICATIONS, creators * 2),
+    }
+
+
+def _pct(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def prepare(creators: int, log=print) -> dict:
+    """Threads and messages for the big partner (once per size), its notifications (every run:
+    the expiry benchmark deletes them) and the directory's maintained counts."""
+    from django.db import connection
+
+    from leads.services import partners_collaborating_recount
+
+    size = sizes(creators)
+    marker = f"bench-pages-v{PAGES_VERSION}-{size['inbox_threads']}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM creators_partner WHERE slug = 'bench-big'")
+        big = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM creators_partner WHERE slug = %s", [marker])
+        if not cursor.fetchone()[0]:
+            log(f"building the page dataset: {size}")
+            cursor.execute("TRUNCATE im_message, im_thread RESTART IDENTITY")
+            cursor.execute("DELETE FROM creators_partner WHERE slug LIKE 'bench-pages-%%'")
+            # One thread per creator of the first N leads: 1 in 10 with unread messages.
+            cursor.execute(
+                """
+                INSERT INTO im_thread (partner_id, creator_id, created_at, last_message_at,
+                    last_message_body, seller_last_read_at, creator_last_read_at)
+                SELECT %s, c.id, now() - interval '90 days',
+                       now() - (c.id * 7 %% 86400) * interval '1 minute',
+                       'Last message ' || c.id,
+                       CASE WHEN c.id %% 10 = 0 THEN NULL ELSE now() END, now()
+                FROM creators_creator c WHERE c.id <= %s
+                """,
+                [big, size["inbox_threads"]],
+            )
+            cursor.execute(
+                """
+                INSERT INTO im_message (thread_id, sender_id, side, body, created_at)
+                SELECT t.id, NULL, CASE WHEN g %% 2 = 0 THEN 'seller' ELSE 'creator' END,
+                       'Message ' || g || ' of thread ' || t.id,
+                       t.last_message_at - (%s - g) * interval '1 minute'
+                FROM im_thread t CROSS JOIN generate_series(1, %s) g
+                WHERE t.partner_id = %s
+                """,
+                [MESSAGES_PER_THREAD, MESSAGES_PER_THREAD, big],
+            )
+            # The long thread: the big partner's most recent, with 5,000 messages.
+            cursor.execute(
+                """
+                WITH long AS (
+                    UPDATE im_thread SET last_message_at = now(), seller_last_read_at = now()
+                    WHERE id = (SELECT min(id) FROM im_thread WHERE partner_id = %s)
+                    RETURNING id)
+                INSERT INTO im_message (thread_id, sender_id, side, body, created_at)
+                SELECT long.id, NULL, CASE WHEN g %% 2 = 0 THEN 'seller' ELSE 'creator' END,
+                       'Long thread message ' || g,
+                       now() - (%s - g) * interval '10 seconds'
+                FROM long CROSS JOIN generate_series(1, %s) g
+                """,
+                [big, size["thread_messages"], size["thread_messages"]],
+            )
+            cursor.execute(
+                "INSERT INTO creators_partner (name, slug, partner_type, profile, categories, "
+                "logo, is_listed, created_at, collaborating_creators) "
+                "VALUES (%s, %s, 'L2L', 'page dataset marker', '', '', false, now(), 0)",
+                [f"Bench pages v{PAGES_VERSION}", marker],
+            )
+            cursor.execute("VACUUM ANALYZE im_thread")
+            cursor.execute("VACUUM ANALYZE im_message")
+        cursor.execute("SELECT count(*) FROM leads_notification WHERE partner_id = %s", [big])
+        if cursor.fetchone()[0] != size["notifications"]:
+            cursor.execute("DELETE FROM leads_notification WHERE partner_id = %s", [big])
+            cursor.execute("SELECT min(id), count(*) FROM leads_lead WHERE partner_id = %s", [big])
+            first_lead, leads = cursor.fetchone()
+            # Newest first: the newest 2,000 unread, the rest read; each about one of the leads.
+            cursor.execute(
+                """
+                INSERT INTO leads_notification (partner_id, user_id, kind, text, lead_id,
+                    created_at, read_at)
+                SELECT %s, NULL,
+                       (ARRAY['new_request','lead_removed','authorization_expired'])[g %% 3 + 1],
+                       'Bench notification ' || g, %s + g %% %s,
+                       now() - g * interval '30 seconds',
+                       CASE WHEN g <= %s THEN NULL ELSE now() END
+                FROM generate_series(1, %s) g
+                """,
+                [
+                    big,
+                    first_lead,
+                    leads,
+                    UNREAD_NOTIFICATIONS,
+                    size["notifications"],
+                ],
+            )
+            cursor.execute("VACUUM ANALYZE leads_notification")
+        cursor.execute(
+            "SELECT id, (SELECT max(m.id) FROM im_message m WHERE m.thread_id = t.id) "
+            "FROM im_thread t WHERE partner_id = %s ORDER BY id LIMIT 1",
+            [big],
+        )
+        long_thread, last_message = cursor.fetchone()
+    partners_collaborating_recount()
+    return {
+        "big": big,
+        "long_thread": long_thread,
+        "last_message": last_message,
+        **size,
+    }
+
+
+def _users(big: int):
+    from django.contrib.auth.models import User
+
+    from creators.models import Creator, PartnerStaff
+
+    seller, _ = User.objects.get_or_create(username="bench_seller")
+    PartnerStaff.objects.get_or_create(user=seller, defaults={"partner_id": big})
+    creator_user, _ = User.objects.get_or_create(username="bench_creator")
+    if not Creator.objects.filter(user=creator_user).exists():
+        # A Silver+ creator, so the directory shows its VIP form.
+        creator = Creator.objects.filter(handle__startswith="bc_", tier__gte=2).order_by("pk")[0]
+        Creator.objects.filter(pk=creator.pk).update(user=creator_user)
+    return seller, creator_user
+
+
+def _measure(client, urls, repeats, expect=(200,)):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, most = [], 0
+    for url in urls:
+        client.get(url)  # warm: session, caches, plans
+        for _ in range(repeats):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get(url)
+                took = time.perf_counter() - start
+            if response.status_code not in expect:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            times.append(took * 1000)
+            most = max(most, len(captured))
+    return _pct(times, 95), most
+
+
+def run(creators: int, repeats: int, log=print) -> dict:
+    """The page figures (p95 in ms, and the most queries one request made)."""
+    import logging
+
+    from django.test import Client
+
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)
+    facts = prepare(creators, log=log)
+    seller_user, creator_user = _users(facts["big"])
+    seller, creator = Client(), Client()
+    seller.force_login(seller_user)
+    creator.force_login(creator_user)
+    repeats = max(repeats, 20)
+    figures = {}
+
+    directory = ["/ec/partners/", "/ec/partners/?q=partner%209", "/ec/partners/?page=20"]
+    figures["directory_p95_ms"], figures["directory_queries"] = _measure(
+        creator, directory, repeats
+    )
+    figures["directory_api_p95_ms"], figures["directory_api_queries"] = _measure(
+        creator, ["/api/v1/partners/", "/api/v1/partners/?search=partner%209&page=2"], repeats
+    )
+    inbox = ["/seller/im/", "/seller/im/?filter=leads", "/seller/im/?q=bc_99"]
+    figures["im_inbox_p95_ms"], figures["im_inbox_queries"] = _measure(seller, inbox, repeats)
+    figures["thread_p95_ms"], figures["thread_queries"] = _measure(
+        seller, [f"/seller/im/{facts['long_thread']}/"], repeats
+    )
+    figures["im_poll_p95_ms"], figures["im_poll_queries"] = _measure(
+        seller,
+        [f"/seller/im/{facts['long_thread']}/poll/?after={facts['last_message']}"],
+        repeats * 3,
+        expect=(204,),
+    )
+    figures["notifications_page_p95_ms"], figures["notifications_page_queries"] = _measure(
+        seller, ["/seller/notifications/"], repeats
+    )
+    return figures
+
+
+def main() -> int:
+    """`python -m bench.pages`: these figures alone, on the dataset `make bench` built."""
+    import json
+    import sys
+    from pathlib import Path
+
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partner_center.settings.test")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench import dataset
+
+    creators = int(os.environ.get("BENCH_CREATORS", "1000000"))
+    call_command("migrate", verbosity=0)
+    if not dataset.present(creators):
+        print("# no dataset at this size: run `make bench` (bench.run) first", file=sys.stderr)
+        return 1
+    figures = run(creators, int(os.environ.get("BENCH_REPEATS", "15")), log=print)
+    report(figures)
+    out = Path(__file__).with_name(
+        "results.json" if creators == 1_000_000 else f"results-{creators}.json"
+    )
+    if out.exists():
+        results = json.loads(out.read_text())
+        results["figures"].update({k: round(v, 3) for k, v in figures.items()})
+        results["missed"] = sorted(
+            set(results.get("missed", [])) - set(TARGETS)
+            | {name for name, target in TARGETS.items() if figures[name] > target}
+        )
+        out.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"# merged into {out.name}")
+    return 0
+
+
+def report(figures: dict) -> None:
+    for name, value in figures.items():
+        verdict = ""
+        if name in TARGETS:
+            verdict = f"  [{'PASS' if value <= TARGETS[name] else 'MISS'} <= {TARGETS[name]}]"
+        unit = "queries" if name.endswith("_queries") else "ms"
+        print(
+            f"{name}: {value:.3f} {unit}{verdict}"
+            if isinstance(value, float)
+            else f"{name}: {value} {unit}{verdict}"
+        )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
