@@ -50,3 +50,24 @@ def test_a_small_dataset_has_the_promised_shape_and_the_jobs_run_over_it():
 
     refresh = tiers_refresh(as_of=dt.date(2026, 12, 2))
     assert refresh.rows_changed > 0
+
+
+def test_the_page_figures_run_over_a_small_dataset_with_their_query_counts():
+    from bench import pages
+
+    dataset.build(CREATORS, log=lambda message: None)
+    size = pages.sizes(CREATORS)
+
+    figures = pages.run(CREATORS, repeats=1, log=lambda message: None)
+
+    big = Partner.objects.get(slug="bench-big")
+    assert big.threads.count() == size["inbox_threads"]
+    assert Notification.objects.filter(partner=big).count() == size["notifications"]
+    # The directory reads the maintained count, which matches the leads.
+    collaborating = Lead.objects.in_pool().filter(partner=big, status="collaborating").count()
+    assert big.collaborating_creators == collaborating > 0
+    assert set(pages.TARGETS) <= set(figures)
+    for name in pages.TARGETS:
+        assert figures[name] > 0
+        assert 1 <= figures[name.replace("_p95_ms", "_queries")] <= 12, name
+    assert figures["im_poll_queries"] <= 4  # session, user, thread, nothing new
