@@ -17,9 +17,9 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext, override_settings
 from rest_framework.test import APIClient
 
+from core import replica
 from creators.models import Partner
 from leads.models import Lead, LeadStatus
-from core import replica
 from tests.factories import CreatorUserFactory, LeadFactory, PartnerFactory, SellerFactory
 
 # --- unit: the router and the pin, no replica needed -------------------------------------
