@@ -82,6 +82,7 @@ def main() -> int:
     from bench import dataset
     from creators import services
     from creators.models import Partner, PartnerStaff
+    from creators.services.refresh import tier_case_sql
     from leads.services import authorizations_expire
 
     call_command("migrate", verbosity=0)
@@ -95,14 +96,14 @@ def main() -> int:
     # Tier refresh: alternate two refresh dates so every run does the full work.
     dates = [dt.date(2026, 12, 2), dt.date(2026, 12, 3)]
     thresholds = services.tier_thresholds()
-    case_sql, case_params = services._tier_case_sql("COALESCE(s.cents, 0)", thresholds)
+    case_sql, case_params = tier_case_sql("COALESCE(s.cents, 0)", thresholds)
     floor_sql = f"""
-        UPDATE creators_creator c SET tier = n.tier, live_gmv_30d = n.gmv, tier_as_of = %s,
+        UPDATE creators_creator c SET tier = n.tier, live_gmv_30d = n.gmv, tier_as_of = %(as_of)s,
                tier_refreshed_at = now()
         FROM (SELECT c2.id, COALESCE(s.cents, 0) / 100.0 AS gmv, {case_sql} AS tier
               FROM creators_creator c2 LEFT JOIN (
                   SELECT creator_id, SUM(live_gmv_usd) * 100 AS cents
-                  FROM creators_creatordailystats WHERE date >= %s AND date <= %s
+                  FROM creators_creatordailystats WHERE date >= %(start)s AND date <= %(end)s
                   GROUP BY creator_id) s ON s.creator_id = c2.id) n
         WHERE c.id = n.id
     """
@@ -110,7 +111,7 @@ def main() -> int:
     def tier_floor(as_of):
         start, end = services.tier_window(as_of)
         with connection.cursor() as cursor:
-            cursor.execute(floor_sql, [as_of, *case_params, start, end])
+            cursor.execute(floor_sql, {**case_params, "as_of": as_of, "start": start, "end": end})
 
     # Interleaved, so checkpoints and cache state fall on both alike: the project's refresh
     # as of Dec 2, the floor as of Dec 3, and so on (each run rewrites every creator).

@@ -35,10 +35,6 @@ class Tier(models.IntegerChoices):
         return [tier for tier in cls if tier != cls.NON_TIERED]
 
 
-def tier_key(value: int | None) -> str | None:
-    return None if value is None else Tier(value).key
-
-
 # Default 30-day LIVE GMV thresholds (USD). Only Silver's $1,000 comes from the source
 # ("Silver-tier+ creators (30-day LIVE GMV >= $1k)"); the rest are editable defaults.
 DEFAULT_TIER_THRESHOLDS = {

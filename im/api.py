@@ -138,7 +138,8 @@ class ThreadViewSet(
         methods=["GET"],
         responses={200: MessageSerializer(many=True)},
         description="Paginated newest page first: page 1 holds the newest 25 messages; "
-        "within a page messages run oldest to newest.",
+        "within a page messages run oldest to newest. Reading writes nothing: mark the thread "
+        "read with `POST …/read/`.",
     )
     @extend_schema(
         methods=["POST"], request=MessageCreateSerializer, responses={201: MessageSerializer}
@@ -154,10 +155,21 @@ class ThreadViewSet(
                 thread=thread, sender=request.user, side=side, body=body.validated_data["body"]
             )
             return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
-        services.thread_mark_read(thread=thread, side=side)
         newest_first = thread.messages.order_by("-created_at", "-id")
         page = self.paginate_queryset(newest_first)
         return self.get_paginated_response(MessageSerializer(list(reversed(page)), many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Mark read",
+        description="Everything in the thread up to now counts as read by the caller's side "
+        "(its `unread_count` becomes 0). Idempotent.",
+    )
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        services.thread_mark_read(thread=self.get_object(), side=caller_side(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ThreadLeadView(APIView):

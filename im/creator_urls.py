@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:thread_id>/", views.creator_inbox, name="thread"),
     path("<int:thread_id>/send/", views.creator_send, name="send"),
     path("<int:thread_id>/poll/", views.creator_poll, name="poll"),
+    path("<int:thread_id>/read/", views.creator_read, name="read"),
     path("start/<int:partner_id>/", views.creator_thread_start, name="start"),
 ]

@@ -65,6 +65,11 @@ def thread_list_for_creator(*, creator):
     )
 
 
+def thread_get(*, partner, creator) -> Thread | None:
+    """The one thread between a partner and a creator, if it was opened."""
+    return Thread.objects.filter(partner=partner, creator=creator).first()
+
+
 def message_recent(
     *, thread, limit: int = 100, before_id: int | None = None
 ) -> tuple[list[Message], bool]:

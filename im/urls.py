@@ -10,6 +10,7 @@ urlpatterns = [
     path("start/<str:handle>/", views.seller_thread_start, name="start"),
     path("<int:thread_id>/send/", views.seller_send, name="send"),
     path("<int:thread_id>/poll/", views.seller_poll, name="poll"),
+    path("<int:thread_id>/read/", views.seller_read, name="read"),
     path("<int:thread_id>/lead/", views.lead_toggle, {"action": "add"}, name="lead_add"),
     path(
         "<int:thread_id>/lead/remove/", views.lead_toggle, {"action": "remove"}, name="lead_remove"

@@ -103,13 +103,12 @@ def inbox(request, thread_id=None):
     context = {"nav": "im", "show": show, "q": query, "current": None}
     if thread_id is not None:
         thread = _seller_thread(request, thread_id)
-        services.thread_mark_read(thread=thread, side=Side.SELLER)
         context.update(
             _conversation_context(request, thread, Side.SELLER, before=_before_id(request))
         )
         context.update(_panel_context(request, thread))
         context["current"] = thread.pk
-    # Listed after marking read, so the open thread shows no unread badge.
+    # The open thread shows no unread badge (the conversation POSTs its read mark on load).
     context.update(
         _shown_threads(
             selectors.thread_list_for_partner(
@@ -181,7 +180,7 @@ def seller_thread_start(request, handle):
     if request.method == "POST":
         thread, _ = services.thread_open(partner=partner, creator=creator)
         return redirect("im:thread", thread_id=thread.pk)
-    existing = Thread.objects.filter(partner=partner, creator=creator).first()
+    existing = selectors.thread_get(partner=partner, creator=creator)
     if existing is not None:
         return redirect("im:thread", thread_id=existing.pk)
     lead = lead_selectors.lead_for_creator(partner=partner, creator=creator)
@@ -199,12 +198,12 @@ def _poll(request, thread, side):
 
     Polling rather than WebSockets or server-sent events: it is simple, works behind any
     proxy, and holds no long-lived connection, which gunicorn's sync workers cannot afford.
-    204 (htmx swaps nothing) when there is nothing newer.
+    204 (htmx swaps nothing) when there is nothing newer. It writes nothing: the messages it
+    brings POST the read mark when htmx shows them.
     """
     new = selectors.message_after(thread=thread, after_id=_int(request.GET.get("after")))
     if not new:
         return HttpResponse(status=204)
-    services.thread_mark_read(thread=thread, side=side)
     return render(
         request,
         "im/_poll.html",
@@ -215,6 +214,14 @@ def _poll(request, thread, side):
 @seller_required
 def seller_poll(request, thread_id):
     return _poll(request, _seller_thread(request, thread_id), Side.SELLER)
+
+
+@seller_required
+@require_POST
+def seller_read(request, thread_id):
+    """The conversation is shown: everything in it counts as read by the seller side."""
+    services.thread_mark_read(thread=_seller_thread(request, thread_id), side=Side.SELLER)
+    return HttpResponse(status=204)
 
 
 @seller_required
@@ -240,7 +247,6 @@ def creator_inbox(request, thread_id=None):
     context = {"nav": "im", "current": None}
     if thread_id is not None:
         thread = _creator_thread(request, thread_id)
-        services.thread_mark_read(thread=thread, side=Side.CREATOR)
         context.update(
             _conversation_context(request, thread, Side.CREATOR, before=_before_id(request))
         )
@@ -263,6 +269,14 @@ def creator_poll(request, thread_id):
 
 
 @creator_required
+@require_POST
+def creator_read(request, thread_id):
+    """The conversation is shown: everything in it counts as read by the creator side."""
+    services.thread_mark_read(thread=_creator_thread(request, thread_id), side=Side.CREATOR)
+    return HttpResponse(status=204)
+
+
+@creator_required
 def creator_thread_start(request, partner_id):
     """Chat with a partner in IM: POST opens the thread or reuses it (any tier may chat).
 
@@ -273,7 +287,7 @@ def creator_thread_start(request, partner_id):
     if request.method == "POST":
         thread, _ = services.thread_open(partner=partner, creator=creator)
         return redirect("im_creator:thread", thread_id=thread.pk)
-    existing = Thread.objects.filter(partner=partner, creator=creator).first()
+    existing = selectors.thread_get(partner=partner, creator=creator)
     if existing is not None:
         return redirect("im_creator:thread", thread_id=existing.pk)
     return render(request, "im/start.html", {"nav": "im", "partner": partner})

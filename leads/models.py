@@ -104,10 +104,6 @@ class Lead(models.Model):
     def __str__(self) -> str:
         return f"{self.creator} in {self.partner}"
 
-    @property
-    def in_pool(self) -> bool:
-        return self.removed_at is None
-
     def is_authorized(self, now=None) -> bool:
         """Licensed data is visible only while the authorization is in the future."""
         if self.authorization_expires_at is None:

@@ -326,8 +326,44 @@ def lead_set_status(*, lead: Lead, status: str, user) -> Lead:
     return lead
 
 
+# The expiry's statements, built once; they take named parameters from one dict per run.
+# PostgreSQL marks and notifies in one statement (the UPDATE hands the requests it marked to
+# the INSERT through data-modifying CTEs); SQLite has none, so it marks, then notifies the
+# requests that carry this run's timestamp.
+_REQUEST_T = CollaborationRequest._meta.db_table
+_EXPIRE_MARK_SQL = f"""
+    UPDATE {_REQUEST_T} SET is_open = %(false)s, expired_at = %(now)s
+    WHERE is_open = %(true)s AND authorization_expires_at <= %(now)s
+"""
+
+
+def _expire_notify_sql(expired: str) -> str:
+    return f"""
+        INSERT INTO {Notification._meta.db_table}
+            (partner_id, user_id, kind, text, lead_id, created_at, read_at)
+        SELECT l.partner_id, NULL, %(kind)s,
+               'Data authorization expired for @' || c.handle
+               || '. The lead stays in the pool without licensed data.',
+               l.id, %(now)s, NULL
+        FROM {expired} e
+        JOIN {Lead._meta.db_table} l ON l.id = e.lead_id
+        JOIN {Creator._meta.db_table} c ON c.id = l.creator_id
+        WHERE l.removed_at IS NULL
+    """
+
+
+_EXPIRE_POSTGRES_SQL = f"""
+    WITH expired AS ({_EXPIRE_MARK_SQL} RETURNING lead_id),
+    notified AS ({_expire_notify_sql("expired")} RETURNING 1)
+    SELECT (SELECT count(*) FROM expired), (SELECT count(*) FROM notified)
+"""
+_EXPIRE_NOTIFY_SQLITE_SQL = _expire_notify_sql(
+    f"(SELECT lead_id FROM {_REQUEST_T} WHERE expired_at = %(now)s AND is_open = %(false)s)"
+)
+
+
 def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
-    """Mark collaboration requests past their 7 days and notify each seller once per lead.
+    """Mark collaboration requests past their authorization and notify each seller once per lead.
 
     The open request is the record of a lead's current authorization (a renewal or a close
     ends it first), so marking it expired is what makes the notice once-only: a rerun finds
@@ -335,53 +371,22 @@ def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
     time from `authorization_expires_at`, so the busy lead table and its indexes stay still.
     A lead that was removed from the pool, or closed, gets no notice.
     """
-    now = now or timezone.now()
-    request_t = CollaborationRequest._meta.db_table
-    lead_t = Lead._meta.db_table
-    creator_t = Creator._meta.db_table
-    notification_t = Notification._meta.db_table
-    when = db_value(now)
-    notify = f"""
-        INSERT INTO {notification_t} (partner_id, user_id, kind, text, lead_id, created_at,
-                                      read_at)
-        SELECT l.partner_id, NULL, %s,
-               'Data authorization expired for @' || c.handle
-               || '. The lead stays in the pool without licensed data.',
-               l.id, %s, NULL
-        FROM {{expired}} e
-        JOIN {lead_t} l ON l.id = e.lead_id
-        JOIN {creator_t} c ON c.id = l.creator_id
-        WHERE l.removed_at IS NULL
-    """
-    mark = f"""
-        UPDATE {request_t} SET is_open = %s, expired_at = %s
-        WHERE is_open = %s AND authorization_expires_at <= %s
-    """
+    params = {
+        "now": db_value(now or timezone.now()),
+        "kind": NotificationKind.AUTHORIZATION_EXPIRED.value,
+        "true": True,
+        "false": False,
+    }
     with job_run_record(job=JobRun.Job.EXPIRE_AUTHORIZATIONS) as run:
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # One statement: the UPDATE hands the requests it marked to the INSERT.
-                cursor.execute(
-                    f"""
-                    WITH expired AS ({mark} RETURNING lead_id),
-                    notified AS ({notify.format(expired="expired")} RETURNING 1)
-                    SELECT (SELECT count(*) FROM expired), (SELECT count(*) FROM notified)
-                    """,
-                    [False, when, True, when, NotificationKind.AUTHORIZATION_EXPIRED, when],
-                )
+                cursor.execute(_EXPIRE_POSTGRES_SQL, params)
                 run.rows_changed = cursor.fetchone()[0]
             else:
-                cursor.execute(mark, [False, when, True, when])
+                cursor.execute(_EXPIRE_MARK_SQL, params)
                 run.rows_changed = cursor.rowcount
                 if run.rows_changed:
-                    # The requests just marked carry this run's timestamp: notify exactly those.
-                    cursor.execute(
-                        notify.format(
-                            expired=f"(SELECT lead_id FROM {request_t} "
-                            "WHERE expired_at = %s AND is_open = %s)"
-                        ),
-                        [NotificationKind.AUTHORIZATION_EXPIRED, when, when, False],
-                    )
+                    cursor.execute(_EXPIRE_NOTIFY_SQLITE_SQL, params)
     return run
 
 

@@ -26,14 +26,6 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-ERROR_RESPONSES = {
-    400: ErrorSerializer,
-    401: ErrorSerializer,
-    403: ErrorSerializer,
-    404: ErrorSerializer,
-}
-
-
 def add_error_responses(result, generator, request, public):
     """Spectacular postprocessing hook: document the error shape on every operation."""
     error_ref = {"$ref": "#/components/schemas/Error"}

@@ -57,7 +57,7 @@ def tokens(db):
 
 
 def call_as(case, token):
-    response = case.call_wsgi(headers={"Authorization": f"Token {token}"})
+    response = case.call(headers={"Authorization": f"Token {token}"})
     case.validate_response(response, checks=CHECKS)
 
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 
 from creators.models import Tier
 from im.models import Message, Side, Thread
@@ -105,6 +106,10 @@ def test_the_conversation_shows_messages_in_order_and_marks_read(
     assert 'hx-trigger="every 3s"' in html
     last = Message.objects.order_by("-id").first().pk
     assert f'/seller/im/{thread.pk}/poll/?after={last}"' in html
+    # Showing the conversation writes nothing; htmx POSTs the read mark once it is shown.
+    assert api_as(seller_a).get("/api/v1/im/threads/").json()["results"][0]["unread_count"] == 1
+    assert f'hx-post="/seller/im/{thread.pk}/read/" hx-trigger="load"' in html
+    assert seller.post(f"/seller/im/{thread.pk}/read/").status_code == 204
     assert api_as(seller_a).get("/api/v1/im/threads/").json()["results"][0]["unread_count"] == 0
 
 
@@ -227,12 +232,31 @@ def test_polling_returns_only_newer_messages(seller, api_as, creator_bronze, thr
         assert seller.get(f"/seller/im/{thread.pk}/poll/?after={bad}").status_code == 200
 
 
-def test_polling_marks_delivered_messages_read(seller, api_as, seller_a, thread, say):
+def test_polled_messages_post_their_read_mark(seller, api_as, seller_a, thread, say):
     say(thread, "ping")
     threads = "/api/v1/im/threads/"
     assert api_as(seller_a).get(threads).json()["results"][0]["unread_count"] == 1
-    seller.get(f"/seller/im/{thread.pk}/poll/?after=0")
+    poll = seller.get(f"/seller/im/{thread.pk}/poll/?after=0").content.decode()
+    assert api_as(seller_a).get(threads).json()["results"][0]["unread_count"] == 1
+    assert f'hx-post="/seller/im/{thread.pk}/read/" hx-trigger="load"' in poll
+    assert 'hx-swap-oob="true"' in poll
+    seller.post(f"/seller/im/{thread.pk}/read/")
     assert api_as(seller_a).get(threads).json()["results"][0]["unread_count"] == 0
+    assert seller.get(f"/seller/im/{thread.pk}/read/").status_code == 405
+
+
+def test_marking_read_is_per_side_and_kept_to_the_thread_owners(
+    seller, creator_bronze, partner_b, thread, say
+):
+    say(thread, "to the creator", side=Side.SELLER)
+    client = Client()
+    client.force_login(creator_bronze.user)
+    assert 'title="unread">1<' in client.get("/ec/messages/").content.decode()
+    assert client.post(f"/ec/messages/{thread.pk}/read/").status_code == 204
+    assert 'title="unread"' not in client.get("/ec/messages/").content.decode()
+    other = ThreadFactory(partner=partner_b)
+    assert seller.post(f"/seller/im/{other.pk}/read/").status_code == 404
+    assert client.post(f"/ec/messages/{other.pk}/read/").status_code == 404
 
 
 def test_the_creators_inbox_and_conversation(client, creator_bronze, partner_a, partner_b, say):
@@ -251,6 +275,8 @@ def test_the_creators_inbox_and_conversation(client, creator_bronze, partner_a, 
     assert "hi from the partner" in html and 'hx-trigger="every 3s"' in html
     assert f"/ec/messages/{mine.pk}/poll/?after=" in html
     assert "Add to leads" not in html  # the toggle is the seller's
+    assert f'hx-post="/ec/messages/{mine.pk}/read/"' in html
+    client.post(f"/ec/messages/{mine.pk}/read/")
     inbox = client.get("/ec/messages/").content.decode()
     assert 'title="unread"' not in inbox
 

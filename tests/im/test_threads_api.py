@@ -184,8 +184,14 @@ def test_unread_counts_follow_each_sides_reading(api_as, seller_a, creator_bronz
     assert seller.get(THREADS).json()["results"][0]["unread_count"] == 2
     assert creator.get(THREADS).json()["results"][0]["unread_count"] == 0
 
-    seller.get(f"{THREADS}{thread.pk}/messages/")  # reading the messages marks them read
+    seller.get(f"{THREADS}{thread.pk}/messages/")  # reading writes nothing
+    assert seller.get(THREADS).json()["results"][0]["unread_count"] == 2
+    assert seller.post(f"{THREADS}{thread.pk}/read/").status_code == 204
     assert seller.get(THREADS).json()["results"][0]["unread_count"] == 0
+    assert creator.post(f"{THREADS}{thread.pk}/read/").status_code == 204
+    assert seller.get(THREADS).json()["results"][0]["unread_count"] == 0
+    stranger = ThreadFactory()
+    assert seller.post(f"{THREADS}{stranger.pk}/read/").status_code == 404
     seller.post(f"{THREADS}{thread.pk}/messages/", {"body": "hello back"}, format="json")
     assert creator.get(THREADS).json()["results"][0]["unread_count"] == 1
     assert seller.get(THREADS).json()["results"][0]["unread_count"] == 0
