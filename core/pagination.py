@@ -4,6 +4,20 @@ from django.core.paginator import Paginator
 
 DEFERRED_JOIN_FROM = 1000
 
+# The one page-size rule, for pages and the API alike: 25 rows unless `page_size` asks for a
+# positive number, capped at 100; anything else is the default.
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+def page_size(raw: str | None) -> int:
+    """The rows per page that `?page_size=<raw>` asks for, under the rule above."""
+    try:
+        size = int(raw or PAGE_SIZE)
+    except ValueError:
+        return PAGE_SIZE
+    return min(size, MAX_PAGE_SIZE) if size > 0 else PAGE_SIZE
+
 
 class DeferredJoinPaginator(Paginator):
     """Deep pages pick their ids first (an index-only scan), then load just those rows.

@@ -156,8 +156,8 @@ class CreatorDailyStatsAdmin(admin.ModelAdmin):
 
 THRESHOLD_HELP = (
     "Minimum 30-day LIVE GMV (USD) for this tier. "
-    f"Only Silver's ${services.silver_threshold():,.0f} comes from the source "
-    "(TikTok Shop: Silver-tier+ = 30-day LIVE GMV >= $1k) and is fixed; the other tiers' "
+    f"Only Silver's ${services.SILVER_SOURCE_THRESHOLD:,.0f} comes from the source "
+    "(TikTok Shop's Silver-tier+ rule) and is fixed; the other tiers' "
     "amounts are this project's defaults. Changes apply at the next tier refresh."
 )
 

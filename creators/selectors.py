@@ -23,10 +23,15 @@ def tier_refresh_due(*, now=None):
     return None if ran else due
 
 
+def partners_listed():
+    """The partners shown on Top LIVE Partner; creators reach no other."""
+    return Partner.objects.filter(is_listed=True)
+
+
 def partner_listed_get(*, slug: str = "", partner_id: int | None = None) -> Partner:
     """A partner shown on Top LIVE Partner, by slug or id; unlisted ones are not found."""
     lookup = {"slug": slug} if slug else {"pk": partner_id}
-    return Partner.objects.get(is_listed=True, **lookup)
+    return partners_listed().get(**lookup)
 
 
 def partner_directory(*, search: str = ""):
@@ -35,7 +40,7 @@ def partner_directory(*, search: str = ""):
     `creator_count` is the maintained `collaborating_creators` column (the leads services keep
     it), so a directory page is one indexed read however many leads there are.
     """
-    partners = Partner.objects.filter(is_listed=True).annotate(
+    partners = partners_listed().annotate(
         creator_count=F("collaborating_creators")
     )
     term = search.strip()

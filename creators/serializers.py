@@ -1,7 +1,7 @@
 from django.contrib.auth import authenticate
 from rest_framework import serializers
 
-from .models import Creator, Partner, Tier
+from .models import MAX_FOLLOWERS, Creator, Partner, Tier
 
 TIER_KEYS = [tier.key for tier in Tier.ranked()]
 
@@ -99,7 +99,7 @@ class CreatorStatsRowSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, min_value=0, help_text="That day's LIVE GMV in USD."
     )
     followers = serializers.IntegerField(
-        min_value=0, max_value=10**12, help_text="Followers at the end of the day."
+        min_value=0, max_value=MAX_FOLLOWERS, help_text="Followers at the end of the day."
     )
     live_sessions = serializers.IntegerField(min_value=0, required=False)
     average_viewers = serializers.IntegerField(min_value=0, required=False)

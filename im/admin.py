@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Message, Thread
 
 
@@ -41,17 +43,8 @@ class ThreadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdmin):
     list_display = ["thread", "side", "sender", "created_at"]
     list_select_related = ["thread__partner", "thread__creator", "sender"]
     search_fields = ["body", "thread__creator__handle"]
     readonly_fields = ["thread", "side", "sender", "body", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

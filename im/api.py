@@ -21,8 +21,9 @@ from core.roles import (
     seller_partner,
 )
 from creators.models import Creator, Partner
+from creators.selectors import partner_listed_get
 from leads import selectors as lead_selectors
-from leads.services import lead_add, lead_remove
+from leads.services import lead_add, lead_remove_for_creator
 
 from . import selectors, services
 from .models import Side, Thread
@@ -118,9 +119,10 @@ class ThreadViewSet(
             partner_id = body.validated_data.get("partner")
             if partner_id is None:
                 raise ValidationError({"partner": ["Name the partner by id."]})
-            partner = Partner.objects.filter(pk=partner_id, is_listed=True).first()
-            if partner is None:
-                raise ValidationError({"partner": [f"No partner {partner_id}."]})
+            try:
+                partner = partner_listed_get(partner_id=partner_id)
+            except Partner.DoesNotExist:
+                raise ValidationError({"partner": [f"No partner {partner_id}."]}) from None
         thread, created = services.thread_open(partner=partner, creator=creator)
         thread = visible_threads(request).get(pk=thread.pk)
         return Response(
@@ -221,6 +223,7 @@ class ThreadLeadView(APIView):
     )
     def delete(self, request, pk):
         thread = self._thread(request, pk)
-        lead = lead_selectors.lead_for_creator(partner=thread.partner, creator=thread.creator)
-        removed = lead_remove(lead=lead, user=request.user) if lead else False
+        removed = lead_remove_for_creator(
+            partner=thread.partner, creator=thread.creator, user=request.user
+        )
         return Response(LeadRemovedSerializer({"removed": removed}).data)

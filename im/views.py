@@ -5,15 +5,16 @@ simple, works behind any proxy, and holds no long-lived connection on gunicorn's
 """
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.roles import creator_of, creator_required, seller_partner, seller_required
 from creators.models import Creator, Partner
+from creators.selectors import partner_listed_get
 from leads import selectors as lead_selectors
-from leads.services import lead_add, lead_remove
+from leads.services import lead_add, lead_remove_for_creator
 
 from . import selectors, services
 from .models import MESSAGE_MAX_LENGTH, Side, Thread
@@ -232,9 +233,7 @@ def lead_toggle(request, thread_id, action):
     if action == "add":
         lead_add(partner=thread.partner, creator=thread.creator, user=request.user)
     else:
-        lead = lead_selectors.lead_for_creator(partner=thread.partner, creator=thread.creator)
-        if lead is not None:
-            lead_remove(lead=lead, user=request.user)
+        lead_remove_for_creator(partner=thread.partner, creator=thread.creator, user=request.user)
     if request.htmx:
         return render(request, "im/_profile_panel.html", _panel_context(request, thread))
     return redirect("im:thread", thread_id=thread.pk)
@@ -282,7 +281,10 @@ def creator_thread_start(request, partner_id):
 
     GET goes to the thread if there is one, or shows a small page whose button POSTs here.
     """
-    partner = get_object_or_404(Partner, pk=partner_id, is_listed=True)
+    try:
+        partner = partner_listed_get(partner_id=partner_id)
+    except Partner.DoesNotExist:
+        raise Http404 from None
     creator = creator_of(request.user)
     if request.method == "POST":
         thread, _ = services.thread_open(partner=partner, creator=creator)

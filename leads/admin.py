@@ -1,21 +1,17 @@
 """Admin for leads, collaboration requests, notifications and lead history.
 
 Writes go through `leads.services` (admin actions), so the rules are the ones pages and the API
-follow. Licensed data disappears when its 7 days are over: non-superusers see "expired — hidden";
-superusers keep a labelled audit copy.
+follow. Licensed data disappears when its authorization is over (`is_authorized`): non-superusers
+see "expired — hidden"; superusers keep a labelled audit copy.
 """
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+
+from core.admin import ReadOnlyAdmin
 
 from . import services
 from .models import CollaborationRequest, Lead, LeadEvent, LeadStatus, Notification
-
-
-def _authorized(obj, now=None) -> bool:
-    expires_at = obj.authorization_expires_at
-    return expires_at is not None and expires_at > (now or timezone.now())
 
 
 class LicensedDataMixin:
@@ -29,19 +25,19 @@ class LicensedDataMixin:
     def authorization(self, obj):
         if obj.authorization_expires_at is None:
             return "—"
-        if _authorized(obj):
+        if obj.is_authorized():
             return f"active until {obj.authorization_expires_at:%Y-%m-%d %H:%M} UTC"
         return "expired"
 
     @admin.display(description="licensed data")
     def licensed_data_shown(self, obj):
-        if _authorized(obj):
+        if obj.is_authorized():
             return obj.licensed_data
         return "expired — hidden" if obj.licensed_data else "—"
 
     @admin.display(description="licensed data")
     def licensed_data_audit(self, obj):
-        if _authorized(obj) or not obj.licensed_data:
+        if obj.is_authorized() or not obj.licensed_data:
             return self.licensed_data_shown(obj)
         return f"expired — audit copy: {obj.licensed_data}"
 
@@ -49,7 +45,7 @@ class LicensedDataMixin:
     def licensed_gmv(self, obj):
         if not obj.licensed_data:
             return "—"
-        if not _authorized(obj):
+        if not obj.is_authorized():
             return "expired — hidden"
         return f"${obj.licensed_data.get('live_gmv_30d', '—')}"
 
@@ -202,18 +198,9 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeadEvent)
-class LeadEventAdmin(admin.ModelAdmin):
+class LeadEventAdmin(ReadOnlyAdmin):
     list_display = ["lead", "kind", "actor", "from_status", "to_status", "created_at"]
     list_filter = ["kind"]
     search_fields = ["lead__creator__handle", "lead__partner__name"]
     list_select_related = ["lead__creator", "lead__partner", "actor"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

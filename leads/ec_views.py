@@ -1,25 +1,22 @@
 """Creator EC Center pages: Top LIVE Partner, partner profiles and Request to Collaborate."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from core.pagination import PAGE_SIZE
 from core.replica import use_replica
 from core.roles import creator_of, creator_required
-from creators.models import Partner, Tier
-from creators.selectors import partner_directory
-from creators.services import tier_thresholds
+from creators.models import Partner
+from creators.selectors import partner_directory, partner_listed_get
 
 from . import selectors as lead_selectors
 from .forms import CollaborationRequestForm
-from .services import NotEligible, collaboration_request_submit
+from .services import NotEligible, collaboration_request_submit, silver_gate
 
-MY_REQUESTS_PAGE_SIZE = 25
 PARTNERS_PAGE_SIZE = 24  # a 2-, 3- or 4-column card grid fills evenly
 
 
@@ -46,7 +43,10 @@ def partner_list(request):
 
 
 def _listed_partner(slug):
-    return get_object_or_404(Partner, slug=slug, is_listed=True)
+    try:
+        return partner_listed_get(slug=slug)
+    except Partner.DoesNotExist:
+        raise Http404 from None
 
 
 def _with_status(requests, now):
@@ -84,13 +84,16 @@ def partner_detail(request, slug):
     )
 
 
-def _below_silver(request, creator, partner, status=200):
-    silver = tier_thresholds()[Tier.SILVER]
-    gap = max(Decimal("0.00"), silver - creator.live_gmv_30d).quantize(Decimal("0.01"))
+def _below_silver(request, refusal: NotEligible, partner, status=200):
     return render(
         request,
         "ec/request_below_silver.html",
-        {"nav": "partners", "creator": creator, "partner": partner, "silver": silver, "gap": gap},
+        {
+            "nav": "partners",
+            "creator": refusal.creator,
+            "partner": partner,
+            "gap": refusal.gap,
+        },
         status=status,
     )
 
@@ -100,9 +103,11 @@ def request_collaborate(request, slug):
     """Request to Collaborate: the form for Silver+, the below-Silver page for the rest."""
     creator = creator_of(request.user)
     partner = _listed_partner(slug)
-    if not creator.is_silver_plus:
+    try:
+        silver_gate(creator=creator)
+    except NotEligible as refusal:
         return _below_silver(
-            request, creator, partner, status=403 if request.method == "POST" else 200
+            request, refusal, partner, status=403 if request.method == "POST" else 200
         )
     now = timezone.now()
     form = CollaborationRequestForm(request.POST or None, partner=partner)
@@ -114,8 +119,8 @@ def request_collaborate(request, slug):
                 message=form.cleaned_data["message"],
                 consent=form.cleaned_data["consent"],
             )
-        except NotEligible:
-            return _below_silver(request, creator, partner, status=403)
+        except NotEligible as refusal:
+            return _below_silver(request, refusal, partner, status=403)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -181,7 +186,7 @@ def my_requests(request):
     now = timezone.now()
     paginator = Paginator(
         lead_selectors.collaboration_request_list(creator=creator).order_by("-submitted_at", "-id"),
-        MY_REQUESTS_PAGE_SIZE,
+        PAGE_SIZE,
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
-from creators.models import Tier
+from creators.models import MAX_FOLLOWERS, Tier
 
 from .models import LeadSource, LeadStatus
 
@@ -45,7 +45,6 @@ ORDERING_CHOICES = [
     ("tier", "Lowest tier"),
 ]
 DEFAULT_ORDERING = "-requested_at"
-MAX_FOLLOWERS = 10**12
 
 
 class FollowerPresetField(forms.MultipleChoiceField):

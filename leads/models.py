@@ -20,13 +20,37 @@ class LeadStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+def authorized_q(now=None) -> Q:
+    """Rows whose data authorization is live: its expiry is still in the future."""
+    return Q(authorization_expires_at__gt=now or timezone.now())
+
+
+class Authorization:
+    """The one rule for "is this authorization live", for leads and requests alike.
+
+    Licensed data is visible only while `authorization_expires_at` is in the future; at
+    exactly that instant it is hidden. Querysets filter with `authorized_q()`, the same rule.
+    """
+
+    def authorization_seconds_left(self, now=None) -> int | None:
+        """Whole seconds until the expiry (0 or less once expired); None if never authorized."""
+        if self.authorization_expires_at is None:
+            return None
+        return int((self.authorization_expires_at - (now or timezone.now())).total_seconds())
+
+    def is_authorized(self, now=None) -> bool:
+        if self.authorization_expires_at is None:
+            return False
+        return self.authorization_expires_at > (now or timezone.now())
+
+
 class LeadQuerySet(models.QuerySet):
     def in_pool(self):
         """Leads not removed from the pool (removal is soft)."""
         return self.filter(removed_at__isnull=True)
 
 
-class Lead(models.Model):
+class Lead(Authorization, models.Model):
     """A creator in one partner's Leads Pool; one per partner and creator, never deleted.
 
     `creator_tier` and `creator_follower_count` copy the creator's refreshed figures so the
@@ -104,12 +128,6 @@ class Lead(models.Model):
     def __str__(self) -> str:
         return f"{self.creator} in {self.partner}"
 
-    def is_authorized(self, now=None) -> bool:
-        """Licensed data is visible only while the authorization is in the future."""
-        if self.authorization_expires_at is None:
-            return False
-        return self.authorization_expires_at > (now or timezone.now())
-
     def visible_licensed_data(self, now=None) -> dict | None:
         return self.licensed_data if self.is_authorized(now) else None
 
@@ -143,7 +161,7 @@ class LeadEvent(models.Model):
         return f"{self.get_kind_display()} ({self.lead_id})"
 
 
-class CollaborationRequest(models.Model):
+class CollaborationRequest(Authorization, models.Model):
     """A Silver+ creator's formal "Request to Collaborate" to one partner.
 
     At most one request per creator and partner is open; the database enforces it.
@@ -192,9 +210,6 @@ class CollaborationRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.creator} → {self.partner} ({self.submitted_at:%Y-%m-%d})"
 
-    def is_authorized(self, now=None) -> bool:
-        return self.authorization_expires_at > (now or timezone.now())
-
     def is_pending(self, now=None) -> bool:
         """Open, authorized, and its lead neither closed nor removed: a new submission to this
         partner repeats this request rather than renewing it."""
@@ -205,23 +220,11 @@ class CollaborationRequest(models.Model):
             and self.lead.removed_at is None
         )
 
-    def status_for_creator(self, now=None) -> str:
-        """What the creator sees: the partner's pipeline status, and whether data is shared."""
-        if self.lead.removed_at is not None or (not self.is_open and self.closed_at):
-            status = "Closed"
-        else:
-            status = self.lead.get_status_display()
-            if status == "New":
-                status = "Submitted"
-        if not self.is_authorized(now):
-            return f"{status} · authorization expired"
-        return status
-
     def creator_status(self, now=None) -> tuple[str, str]:
         """The (key, label) a creator sees: the lead's pipeline status, or "Authorization expired".
 
-        The current request (the one whose 7 days the lead carries) follows the lead, so the
-        creator sees the seller's moves; an unanswered (New) request past its 7 days reads
+        The current request (the one whose authorization the lead carries) follows the lead, so
+        the creator sees the seller's moves; an unanswered (New) request past its expiry reads
         "Authorization expired". An earlier request, superseded by a renewal, keeps how it ended.
         """
         expired = ("authorization_expired", "Authorization expired")
@@ -234,6 +237,11 @@ class CollaborationRequest(models.Model):
             return expired
         status = LeadStatus(self.lead.status)
         return status.value, status.label
+
+    @property
+    def creator_status_label(self) -> str:
+        """`creator_status()`'s label, for templates."""
+        return self.creator_status()[1]
 
 
 class NotificationKind(models.TextChoices):

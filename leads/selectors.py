@@ -1,10 +1,9 @@
 """Reads for leads and notifications; every seller-facing read starts from the partner."""
 
 from django.db.models import Q
-from django.utils import timezone
 
 from .filters import LeadPoolFilter
-from .models import CollaborationRequest, Lead, LeadEvent, Notification
+from .models import CollaborationRequest, Lead, LeadEvent, Notification, authorized_q
 
 
 def lead_pool(*, partner):
@@ -41,7 +40,7 @@ def collaboration_request_pending(*, creator, partner, now=None) -> Collaboratio
     """The creator's request to this partner that a new submission would repeat, if any."""
     candidate = (
         collaboration_request_list(creator=creator)
-        .filter(partner=partner, is_open=True, authorization_expires_at__gt=now or timezone.now())
+        .filter(authorized_q(now), partner=partner, is_open=True)
         .first()
     )
     return candidate if candidate is not None and candidate.is_pending(now) else None

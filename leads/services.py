@@ -5,6 +5,7 @@ Every rule lives here once; pages, the API, admin actions and jobs call these fu
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from core.models import JobRun
 from core.sql import db_value
 from creators.models import Creator, Partner, Tier
 from creators.selectors import creator_licensed_data
+from creators.services import silver_threshold
 
 from .models import (
     CollaborationRequest,
@@ -27,18 +29,34 @@ from .models import (
     NotificationKind,
 )
 
-SILVER_RULE = (
-    "Formal collaboration requests need Silver tier or above "
-    "(30-day LIVE GMV of $1,000 or more). You can chat with the partner in IM instead."
-)
+
+def silver_rule(threshold: Decimal | None = None) -> str:
+    """Why a creator below Silver cannot send a formal request (the page and the API say it)."""
+    threshold = silver_threshold() if threshold is None else threshold
+    return (
+        "Formal collaboration requests need Silver tier or above "
+        f"(30-day LIVE GMV of ${threshold:,.0f} or more). "
+        "You can chat with the partner in IM instead."
+    )
 
 
 class NotEligible(PermissionDenied):
-    """A creator below Silver asked to send a formal request."""
+    """A creator below Silver asked to send a formal request: the refusal, with its figures."""
 
     def __init__(self, creator: Creator):
         self.creator = creator
-        super().__init__(SILVER_RULE)
+        self.required_live_gmv_30d = silver_threshold()
+        self.gap = max(Decimal("0.00"), self.required_live_gmv_30d - creator.live_gmv_30d).quantize(
+            Decimal("0.01")
+        )
+        self.message = silver_rule(self.required_live_gmv_30d)
+        super().__init__(self.message)
+
+
+def silver_gate(*, creator: Creator) -> None:
+    """The Silver gate for formal requests: raises NotEligible below Silver."""
+    if not creator.is_silver_plus:
+        raise NotEligible(creator)
 
 
 @dataclass
@@ -95,11 +113,22 @@ def _authorization_expires_at(submitted_at: dt.datetime) -> dt.datetime:
     return submitted_at + dt.timedelta(days=settings.AUTHORIZATION_DAYS)
 
 
-def _lock_lead(*, partner: Partner, creator: Creator, defaults: dict) -> tuple[Lead, bool]:
-    """Get or create the partner's one lead for a creator, locked for this transaction."""
+def _creator_figures(creator: Creator) -> dict:
+    """The creator's refreshed figures a lead carries (the pool's filter keys)."""
+    return {"creator_tier": creator.tier, "creator_follower_count": creator.follower_count}
+
+
+def _lock_lead(
+    *, partner: Partner, creator: Creator, source: str, now: dt.datetime, **extra
+) -> tuple[Lead, bool]:
+    """Get or create the partner's one lead for a creator, locked for this transaction.
+
+    A new lead starts from the source, the time and the creator's figures (and `extra`).
+    """
     lead = Lead.objects.select_for_update().filter(partner=partner, creator=creator).first()
     if lead is not None:
         return lead, False
+    defaults = {"source": source, "requested_at": now, **_creator_figures(creator), **extra}
     try:
         with transaction.atomic():
             lead = Lead.objects.create(partner=partner, creator=creator, **defaults)
@@ -113,11 +142,15 @@ def collaboration_request_submit(
     *, creator: Creator, partner: Partner, message: str = "", consent: bool = True
 ) -> SubmitResult:
     """A Silver+ creator's Request to Collaborate; a repeat returns the open request."""
-    if creator.tier < Tier.SILVER:
-        raise NotEligible(creator)
+    silver_gate(creator=creator)
     if not consent:
         raise ValidationError(
-            {"consent": ["Agree to share your licensed data with the partner for 7 days."]}
+            {
+                "consent": [
+                    "Agree to share your licensed data with the partner for "
+                    f"{settings.AUTHORIZATION_DAYS} days."
+                ]
+            }
         )
     if len(message) > 2000:
         raise ValidationError({"message": ["Keep the message to 2,000 characters or fewer."]})
@@ -135,14 +168,7 @@ def collaboration_request_submit(
 def _collaboration_request_submit(*, creator, partner, message, consent) -> SubmitResult:
     now = timezone.now()
     lead, lead_created = _lock_lead(
-        partner=partner,
-        creator=creator,
-        defaults={
-            "source": LeadSource.COLLABORATION_REQUEST,
-            "requested_at": now,
-            "creator_tier": creator.tier,
-            "creator_follower_count": creator.follower_count,
-        },
+        partner=partner, creator=creator, source=LeadSource.COLLABORATION_REQUEST, now=now
     )
     open_request = (
         CollaborationRequest.objects.select_for_update()
@@ -185,8 +211,8 @@ def _collaboration_request_submit(*, creator, partner, message, consent) -> Subm
     lead.authorization_expires_at = expires_at
     lead.removed_at = None
     lead.removed_by = None
-    lead.creator_tier = creator.tier
-    lead.creator_follower_count = creator.follower_count
+    for field, value in _creator_figures(creator).items():
+        setattr(lead, field, value)
     from_status = lead.status
     if lead.status == LeadStatus.CLOSED:
         lead.status = LeadStatus.NEW
@@ -219,15 +245,7 @@ def lead_add(*, partner: Partner, creator: Creator, user) -> tuple[Lead, bool]:
     """
     now = timezone.now()
     lead, created = _lock_lead(
-        partner=partner,
-        creator=creator,
-        defaults={
-            "source": LeadSource.INSTANT_MESSAGE,
-            "requested_at": now,
-            "creator_tier": creator.tier,
-            "creator_follower_count": creator.follower_count,
-            "added_by": user,
-        },
+        partner=partner, creator=creator, source=LeadSource.INSTANT_MESSAGE, now=now, added_by=user
     )
     if created:
         LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.ADDED, actor=user, created_at=now)
@@ -278,6 +296,12 @@ def lead_remove(*, lead: Lead, user) -> bool:
         lead=lead,
     )
     return True
+
+
+def lead_remove_for_creator(*, partner: Partner, creator: Creator, user) -> bool:
+    """Remove from leads by creator (IM's toggle, page and API): False if nothing to remove."""
+    lead = Lead.objects.filter(partner=partner, creator=creator).first()
+    return lead_remove(lead=lead, user=user) if lead is not None else False
 
 
 LEAD_STATUS_FLOW = {

@@ -13,6 +13,6 @@ EXPIRY_OPTIONS = {**JOB_OPTIONS, "soft_time_limit": 4 * 60, "time_limit": 5 * 60
 
 @shared_task(**EXPIRY_OPTIONS)
 def expire_authorizations_task() -> dict:
-    """Mark authorizations past their 7 days and notify each seller once per lead."""
+    """Mark authorizations past their expiry and notify each seller once per lead."""
     run = services.authorizations_expire()
     return {"job_run": run.pk, "rows_changed": run.rows_changed}

@@ -12,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from core.pagination import DeferredJoinPaginator
+from core.pagination import DeferredJoinPaginator, page_size
 from core.replica import use_replica
 from core.roles import seller_partner, seller_required
 
@@ -21,18 +21,6 @@ from .filters import FOLLOWER_CHOICES, ORDERING_CHOICES, TIER_CHOICES
 from .models import Lead, LeadSource, LeadStatus
 from .pages.common import freshness, row_facts
 from .pages.detail import detail_answer, from_detail
-
-PAGE_SIZE = 25
-MAX_PAGE_SIZE = 100
-
-
-def _page_size(raw: str | None) -> int:
-    """`page_size` as the API reads it: a positive number up to 100, else the default."""
-    try:
-        size = int(raw or PAGE_SIZE)
-    except ValueError:
-        return PAGE_SIZE
-    return min(size, MAX_PAGE_SIZE) if size > 0 else PAGE_SIZE
 
 
 @seller_required
@@ -45,7 +33,7 @@ def pool(request):
     now = timezone.now()
     page = None
     if valid:
-        paginator = DeferredJoinPaginator(filterset.qs, _page_size(request.GET.get("page_size")))
+        paginator = DeferredJoinPaginator(filterset.qs, page_size(request.GET.get("page_size")))
         page = paginator.get_page(request.GET.get("page"))
         for lead in page.object_list:
             row_facts(lead, now)

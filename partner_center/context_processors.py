@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from core import roles
 
 
@@ -16,3 +18,13 @@ def navigation(request):
     elif role == roles.CREATOR:
         context["me_creator"] = roles.creator_of(user)
     return context
+
+
+def rules(request):
+    """The product's figures that pages state: the Silver gate and the authorization days."""
+    from creators.services import silver_threshold
+
+    return {
+        "silver_threshold": silver_threshold,  # a callable: read only by pages that print it
+        "authorization_days": settings.AUTHORIZATION_DAYS,
+    }

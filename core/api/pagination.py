@@ -1,19 +1,23 @@
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
-from core.pagination import DeferredJoinPaginator
+from core.pagination import MAX_PAGE_SIZE, PAGE_SIZE, DeferredJoinPaginator, page_size
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """`{count, next, previous, results}` pages; `page_size` may be asked for up to 100.
+    """`{count, next, previous, results}` pages, sized by core.pagination's one rule.
 
     A `page` that is not a positive whole number answers 400 naming `page`; a page past the
     end answers 404.
     """
 
     django_paginator_class = DeferredJoinPaginator
+    page_size = PAGE_SIZE
     page_size_query_param = "page_size"
-    max_page_size = 100
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        return page_size(request.query_params.get(self.page_size_query_param))
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)

@@ -9,6 +9,7 @@ from .feed import (
 )
 from .refresh import followers_refresh, tiers_refresh
 from .thresholds import (
+    SILVER_SOURCE_THRESHOLD,
     silver_threshold,
     tier_thresholds,
     tier_thresholds_errors,
@@ -17,6 +18,7 @@ from .thresholds import (
 )
 
 __all__ = [
+    "SILVER_SOURCE_THRESHOLD",
     "StatsImportResult",
     "StatsRow",
     "creator_stats_import",

@@ -24,9 +24,20 @@ def tier_thresholds() -> dict[Tier, Decimal]:
     return thresholds
 
 
+# The source's Silver figure ("Silver-tier+ creators: 30-day LIVE GMV >= $1k"); no writer may
+# change it, so texts fixed at import (schema descriptions, admin help) may state it.
+SILVER_SOURCE_THRESHOLD = DEFAULT_TIER_THRESHOLDS[Tier.SILVER]
+
+
 def silver_threshold() -> Decimal:
-    """The Silver gate: the minimum 30-day LIVE GMV for a formal Request to Collaborate."""
-    return DEFAULT_TIER_THRESHOLDS[Tier.SILVER]
+    """The Silver gate in force: the minimum 30-day LIVE GMV for a formal Request to
+    Collaborate, as the tier refresh applies it (one query; the source's figure if unset)."""
+    row = (
+        TierThreshold.objects.filter(tier=Tier.SILVER)
+        .values_list("min_live_gmv_usd", flat=True)
+        .first()
+    )
+    return SILVER_SOURCE_THRESHOLD if row is None else row
 
 
 def tier_thresholds_errors(*, overrides: dict[int, Decimal]) -> list[str]:
@@ -40,9 +51,9 @@ def tier_thresholds_errors(*, overrides: dict[int, Decimal]) -> list[str]:
     errors = []
     if any(value <= 0 for value in overrides.values()):
         errors.append("A threshold is a positive amount.")
-    if values[Tier.SILVER] != silver_threshold():
+    if values[Tier.SILVER] != SILVER_SOURCE_THRESHOLD:
         errors.append(
-            f"Silver's threshold is the source's ${silver_threshold():,.0f} and cannot change."
+            f"Silver's threshold is the source's ${SILVER_SOURCE_THRESHOLD:,.0f} and cannot change."
         )
     ranked = [int(t) for t in Tier.ranked()]
     for lower, higher in zip(ranked, ranked[1:], strict=False):

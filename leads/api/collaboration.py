@@ -1,5 +1,6 @@
 """REST API for creators' collaboration requests (Request to Collaborate)."""
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -13,14 +14,15 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from core.api.schema import ErrorSerializer
 from core.roles import IsCreator, creator_of
-from creators.models import Partner, Tier
+from creators.models import Tier
+from creators.selectors import partners_listed
 from creators.serializers import TIER_KEYS, PartnerRefSerializer
-from creators.services import tier_thresholds
+from creators.services import SILVER_SOURCE_THRESHOLD
 
 from .. import selectors
 from ..models import CollaborationRequest, LeadStatus
 from ..serializers import LicensedDataSerializer
-from ..services import SILVER_RULE, NotEligible, collaboration_request_submit
+from ..services import NotEligible, collaboration_request_submit
 
 CREATOR_STATUSES = [*LeadStatus.values, "authorization_expired"]
 
@@ -31,11 +33,12 @@ class CollaborationRequestSerializer(serializers.ModelSerializer):
     partner = PartnerRefSerializer(read_only=True)
     status = serializers.SerializerMethodField(
         help_text="The lead's pipeline status (new, contacted, collaborating, closed), or "
-        "authorization_expired for an unanswered request past its 7 days."
+        "authorization_expired for an unanswered request past its authorization."
     )
     status_label = serializers.SerializerMethodField()
     authorization_active = serializers.SerializerMethodField(
-        help_text="Whether the partner may still see the licensed data (7 days from submission)."
+        help_text="Whether the partner may still see the licensed data "
+        f"({settings.AUTHORIZATION_DAYS} days from submission)."
     )
     licensed_data = LicensedDataSerializer(
         read_only=True, help_text="The snapshot of your data the partner sees until the expiry."
@@ -72,7 +75,7 @@ class CollaborationRequestSerializer(serializers.ModelSerializer):
 
 class CollaborationRequestCreateSerializer(serializers.Serializer):
     partner = serializers.PrimaryKeyRelatedField(
-        queryset=Partner.objects.filter(is_listed=True), help_text="The partner's id."
+        queryset=partners_listed(), help_text="The partner's id."
     )
     message = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, default="", trim_whitespace=True
@@ -80,7 +83,8 @@ class CollaborationRequestCreateSerializer(serializers.Serializer):
     consent = serializers.BooleanField(
         default=True,
         help_text="You allow the partner to see your licensed data (30-day LIVE GMV, LIVE "
-        "sessions, average viewers, top categories) for 7 days. Required.",
+        f"sessions, average viewers, top categories) for {settings.AUTHORIZATION_DAYS} days. "
+        "Required.",
     )
 
 
@@ -96,14 +100,14 @@ class BelowSilverSerializer(serializers.Serializer):
     )
 
 
-def below_silver_body(creator) -> dict:
-    """Why a creator below Silver cannot send a formal request, with what Silver needs."""
+def below_silver_body(refusal: NotEligible) -> dict:
+    """The service's refusal of a creator below Silver, with what Silver needs."""
     return {
-        "detail": SILVER_RULE,
-        "tier": Tier(creator.tier).key,
-        "live_gmv_30d": f"{creator.live_gmv_30d:.2f}",
+        "detail": refusal.message,
+        "tier": Tier(refusal.creator.tier).key,
+        "live_gmv_30d": f"{refusal.creator.live_gmv_30d:.2f}",
         "required_tier": Tier.SILVER.key,
-        "required_live_gmv_30d": f"{tier_thresholds()[Tier.SILVER]:.2f}",
+        "required_live_gmv_30d": f"{refusal.required_live_gmv_30d:.2f}",
     }
 
 
@@ -140,9 +144,10 @@ class CollaborationRequestViewSet(
         request=CollaborationRequestCreateSerializer,
         description=(
             "Request to Collaborate (Silver tier and above). The partner gets your licensed "
-            "data for 7 days and a lead with source `collaboration_request` in its Leads Pool. "
-            "Sending again while a request to that partner is open returns the open request "
-            "(200); after it expired or the partner closed it, a new request renews the 7 days."
+            f"data for {settings.AUTHORIZATION_DAYS} days and a lead with source "
+            "`collaboration_request` in its Leads Pool. Sending again while a request to that "
+            "partner is open returns the open request (200); after it expired or the partner "
+            "closed it, a new request renews the authorization."
         ),
         responses={
             201: OpenApiResponse(CollaborationRequestSerializer, description="Request submitted."),
@@ -157,8 +162,8 @@ class CollaborationRequestViewSet(
             ),
             403: OpenApiResponse(
                 BelowSilverSerializer,
-                description="Below Silver (formal requests need a 30-day LIVE GMV of $1,000 "
-                "or more), or the caller is not a creator.",
+                description="Below Silver (formal requests need a 30-day LIVE GMV of "
+                f"${SILVER_SOURCE_THRESHOLD:,.0f} or more), or the caller is not a creator.",
             ),
         },
     )
@@ -173,8 +178,8 @@ class CollaborationRequestViewSet(
                 message=body.validated_data["message"],
                 consent=body.validated_data["consent"],
             )
-        except NotEligible:
-            return Response(below_silver_body(creator), status=status.HTTP_403_FORBIDDEN)
+        except NotEligible as refusal:
+            return Response(below_silver_body(refusal), status=status.HTTP_403_FORBIDDEN)
         request_obj = self.get_queryset().get(pk=result.request.pk)
         return Response(
             self.get_serializer(request_obj).data,

@@ -1,5 +1,4 @@
 from django import template
-from django.utils import timezone
 
 from leads.models import LeadStatus
 
@@ -9,10 +8,9 @@ register = template.Library()
 @register.filter
 def authorization_countdown(lead, now=None) -> str:
     """ "expires in 2 days 4 h", "expired", or "—" when the lead never had licensed data."""
-    if lead.authorization_expires_at is None:
+    seconds = lead.authorization_seconds_left(now)
+    if seconds is None:
         return "—"
-    left = lead.authorization_expires_at - (now or timezone.now())
-    seconds = int(left.total_seconds())
     if seconds <= 0:
         return "expired"
     days, rest = divmod(seconds, 86400)
@@ -27,9 +25,9 @@ def authorization_countdown(lead, now=None) -> str:
 
 @register.filter
 def countdown_class(lead, now=None) -> str:
-    if lead.authorization_expires_at is None:
+    left = lead.authorization_seconds_left(now)
+    if left is None:
         return ""
-    left = (lead.authorization_expires_at - (now or timezone.now())).total_seconds()
     if left <= 0:
         return "muted"
     return "countdown-soon" if left < 86400 else "countdown"

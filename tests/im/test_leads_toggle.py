@@ -142,7 +142,7 @@ def test_a_collaboration_request_lead_shows_its_source_and_removes_the_same_way(
     page = client.get(f"/seller/im/{thread.pk}/").content.decode()
     assert 'Lead source: <strong data-testid="lead-source">Collaboration request</strong>' in page
     assert "Remove from leads" in page
-    assert "Collaboration requests to you" in page and "Submitted" in page
+    assert "Collaboration requests to you" in page and " — New</li>" in page
     # The panel never shows licensed data, even for a request that granted it.
     assert "live_gmv" not in page.lower() and "average viewers" not in page.lower()
 

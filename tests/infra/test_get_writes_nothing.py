@@ -15,8 +15,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import get_resolver
 
-from core.models import JobRun
 from core.auth import api_token_issue
+from core.models import JobRun
 from creators.models import Partner
 from creators.services import tiers_refresh
 from im.models import Side

@@ -16,7 +16,7 @@ from leads.models import (
     Notification,
     NotificationKind,
 )
-from leads.services import SILVER_RULE, lead_add, lead_remove, lead_set_status
+from leads.services import lead_add, lead_remove, lead_set_status, silver_rule
 from tests.factories import CreatorDailyStatsFactory, CreatorUserFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,13 +103,13 @@ def test_below_silver_is_refused_by_the_api_with_the_rule(request, api_as, partn
 
     assert response.status_code == 403
     assert response.json() == {
-        "detail": SILVER_RULE,
+        "detail": silver_rule(),
         "tier": "bronze" if who == "creator_bronze" else None,
         "live_gmv_30d": "420.00" if who == "creator_bronze" else "0.00",
         "required_tier": "silver",
         "required_live_gmv_30d": "1000.00",
     }
-    assert "Silver tier" in SILVER_RULE and "$1,000" in SILVER_RULE
+    assert "Silver tier" in silver_rule() and "$1,000" in silver_rule()
     assert not Lead.objects.exists() and not CollaborationRequest.objects.exists()
     assert not Notification.objects.exists()
 

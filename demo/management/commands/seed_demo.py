@@ -348,7 +348,7 @@ class Command(BaseCommand):
                 consent=True,
             ).request
             lead = request.lead
-            # About half are older than the 7 days: their authorization has expired.
+            # About half are older than AUTHORIZATION_DAYS: their authorization has expired.
             hours = 3 if is_diamond else rng.randint(1, 24 * 14)
             self.backdate_lead(lead, self.now - dt.timedelta(hours=hours), request=request)
         else:

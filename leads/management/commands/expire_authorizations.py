@@ -5,8 +5,9 @@ from leads.services import authorizations_expire
 
 class Command(BaseCommand):
     help = (
-        "Mark data authorizations past their 7 days and notify each seller once. Licensed data "
-        "is already hidden at read time; running this twice is harmless."
+        "Mark data authorizations past their expiry (AUTHORIZATION_DAYS after the request) and "
+        "notify each seller once. Licensed data is already hidden at read time; running this "
+        "twice is harmless."
     )
 
     def handle(self, *args, **options):
