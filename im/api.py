@@ -207,7 +207,7 @@ class ThreadLeadView(APIView):
                 "id": lead.pk,
                 "source": lead.source,
                 "status": lead.status,
-                "in_pool": lead.removed_at is None,
+                "in_pool": lead.in_pool,
             }
         ).data
         return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)

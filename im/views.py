@@ -40,7 +40,7 @@ def _panel_context(request, thread):
     return {
         "thread": thread,
         "lead": lead,
-        "in_pool": lead is not None and lead.removed_at is None,
+        "in_pool": lead is not None and lead.in_pool,
         "requests": lead_selectors.collaboration_request_list(creator=thread.creator).filter(
             partner=partner
         )[:10],

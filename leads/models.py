@@ -128,6 +128,11 @@ class Lead(Authorization, models.Model):
     def __str__(self) -> str:
         return f"{self.creator} in {self.partner}"
 
+    @property
+    def in_pool(self) -> bool:
+        """Not removed from the pool (removal is soft); `Lead.objects.in_pool()` filters alike."""
+        return self.removed_at is None
+
     def visible_licensed_data(self, now=None) -> dict | None:
         return self.licensed_data if self.is_authorized(now) else None
 

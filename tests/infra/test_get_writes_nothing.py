@@ -29,6 +29,7 @@ from tests.factories import CreatorDailyStatsFactory, CreatorUserFactory
 # with no thread yet, a poll that has something to deliver, filters.
 EXTRA_GETS = [
     "/seller/im/?creator={new_handle}",
+    "/seller/im/start/{new_handle}/",
     "/seller/im/?creator={handle}",
     "/seller/im/{thread}/poll/?after=0",
     "/ec/messages/{thread}/poll/?after=0",
@@ -159,7 +160,7 @@ def test_every_get_writes_nothing_for_every_role(
         if who == "seller":
             # The walk really reached the pages (not only login redirects and 404s).
             assert statuses[f"/seller/im/{world['thread']}/"] == 200
-            assert statuses[f"/seller/im/?creator={world['new_handle']}"] == 200
+            assert statuses[f"/seller/im/start/{world['new_handle']}/"] == 200
             assert statuses[f"/seller/im/{world['thread']}/poll/?after=0"] == 200
             assert statuses[f"/api/v1/im/threads/{world['thread']}/messages/"] == 200
         if who == "creator":
