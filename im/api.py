@@ -2,7 +2,6 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -26,6 +25,7 @@ from leads import selectors as lead_selectors
 from leads.services import lead_add, lead_remove_for_creator
 
 from . import selectors, services
+from .filters import ThreadFilter
 from .models import Side, Thread
 from .serializers import (
     LeadRemovedSerializer,
@@ -37,22 +37,12 @@ from .serializers import (
 )
 
 
-def _truthy(value: str, name: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"true", "1", "yes"}:
-        return True
-    if lowered in {"false", "0", "no"}:
-        return False
-    raise ValidationError({name: [f"Use true or false, not {value[:20]!r}."]})
-
-
-def visible_threads(request, is_lead=None):
+def visible_threads(request):
     """The caller's threads: their partner's (seller) or their own (creator)."""
     partner = seller_partner(request.user)
     if partner is not None:
-        return selectors.thread_list_for_partner(partner=partner, is_lead=is_lead)
-    threads = selectors.thread_list_for_creator(creator=creator_of(request.user))
-    return threads if is_lead is None else threads.filter(is_lead=is_lead)
+        return selectors.thread_list_for_partner(partner=partner)
+    return selectors.thread_list_for_creator(creator=creator_of(request.user))
 
 
 def caller_side(request) -> str:
@@ -75,22 +65,12 @@ class ThreadViewSet(
 
     permission_classes = [IsSellerOrCreator]
     serializer_class = ThreadSerializer
+    filterset_class = ThreadFilter
 
     def get_queryset(self):
-        is_lead = self.request.query_params.get("is_lead")
-        flag = None if is_lead in (None, "") else _truthy(is_lead, "is_lead")
-        return visible_threads(self.request, is_lead=flag)
+        return visible_threads(self.request)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "is_lead",
-                bool,
-                description="Only threads whose creator "
-                "is (true) or is not (false) in the partner's Leads Pool (removed leads do not "
-                "count). Any other value answers 400.",
-            )
-        ],
         description="Sellers: their partner's threads; creators: their own. Newest activity "
         "first. `unread_count` counts the other side's messages since the caller last read.",
     )

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
+from core.api.filters import StrictBooleanFilter
 from creators.models import MAX_FOLLOWERS, Tier
 
 from .models import LeadSource, LeadStatus
@@ -156,3 +157,13 @@ class LeadPoolFilter(django_filters.FilterSet):
 
     def filter_ordering(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value])
+
+
+class NotificationFilter(django_filters.FilterSet):
+    """`GET /api/v1/notifications/?unread=true|false`."""
+
+    unread = StrictBooleanFilter(
+        field_name="read_at",
+        lookup_expr="isnull",
+        help_text="true: only unread ones; false: only read ones. Any other value answers 400.",
+    )

@@ -1,27 +1,18 @@
 """REST API for sellers' notifications."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.roles import IsSeller, seller_partner
 
 from .. import selectors
+from ..filters import NotificationFilter
 from ..models import Notification
 from ..serializers import NotificationSerializer
 from ..services import notifications_mark_read
-
-
-def _truthy(value: str, name: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"true", "1", "yes"}:
-        return True
-    if lowered in {"false", "0", "no"}:
-        return False
-    raise ValidationError({name: [f"Use true or false, not {value[:20]!r}."]})
 
 
 class MarkedSerializer(serializers.Serializer):
@@ -33,24 +24,16 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     permission_classes = [IsSeller]
     serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        notifications = selectors.notification_list(
+        return selectors.notification_list(
             partner=seller_partner(self.request.user), user=self.request.user
         )
-        unread = self.request.query_params.get("unread")
-        if unread not in (None, ""):
-            notifications = notifications.filter(read_at__isnull=_truthy(unread, "unread"))
-        return notifications
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "unread", bool, description="true: only unread ones; false: only read ones."
-            )
-        ],
         description="The seller's partner's notifications (for all its staff or for this "
         "seller), newest first. Creators get 403.",
     )
