@@ -40,9 +40,7 @@ def partner_directory(*, search: str = ""):
     `creator_count` is the maintained `collaborating_creators` column (the leads services keep
     it), so a directory page is one indexed read however many leads there are.
     """
-    partners = partners_listed().annotate(
-        creator_count=F("collaborating_creators")
-    )
+    partners = partners_listed().annotate(creator_count=F("collaborating_creators"))
     term = search.strip()
     if term:
         partners = partners.filter(
