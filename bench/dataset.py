@@ -19,7 +19,7 @@ def sizes(creators: int) -> dict:
     }
 
 
-VERSION = 5  # bump when the dataset's shape changes
+VERSION = 6  # bump when the dataset's shape changes
 
 
 def present(creators: int) -> bool:
@@ -39,7 +39,7 @@ def build(creators: int, log=print) -> None:
         log(f"building dataset: {size}")
         cursor.execute(
             "TRUNCATE leads_notification, leads_leadevent, leads_collaborationrequest, "
-            "leads_lead, im_message, im_thread, creators_tierhistory, "
+            "leads_leadpoolversion, leads_lead, im_message, im_thread, creators_tierhistory, "
             "creators_creatordailystats, creators_creator, creators_partnerstaff, "
             "creators_partner, creators_jobrun RESTART IDENTITY CASCADE"
         )
@@ -95,7 +95,7 @@ def build(creators: int, log=print) -> None:
             """
             INSERT INTO leads_lead (partner_id, creator_id, source, status, requested_at,
                 creator_tier, creator_follower_count, licensed_data, authorization_expires_at,
-                created_at, updated_at)
+                created_at, updated_at, creator_search)
             SELECT (SELECT id FROM creators_partner WHERE slug = 'bench-big'), c.id,
                    CASE WHEN c.id %% 3 = 0 THEN 'instant_message'
                         ELSE 'collaboration_request' END,
@@ -108,7 +108,7 @@ def build(creators: int, log=print) -> None:
                        'window_start', '2026-10-25', 'window_end', '2026-11-23') END,
                    CASE WHEN c.id %% 3 = 0 THEN NULL
                         ELSE now() + ((c.id %% 20) - 10) * interval '1 day' END,
-                   now(), now()
+                   now(), now(), lower(c.handle || E'\n' || c.display_name)
             FROM creators_creator c WHERE c.id <= %s
             """,
             [size["big_partner_leads"]],
@@ -128,10 +128,10 @@ def build(creators: int, log=print) -> None:
         cursor.execute(
             """
             INSERT INTO leads_lead (partner_id, creator_id, source, status, requested_at,
-                creator_tier, creator_follower_count, created_at, updated_at)
+                creator_tier, creator_follower_count, created_at, updated_at, creator_search)
             SELECT 2 + c.id %% (%s - 1), c.id, 'instant_message', 'new',
                    now() - (c.id %% 5000) * interval '1 hour', c.tier, c.follower_count,
-                   now(), now()
+                   now(), now(), lower(c.handle || E'\n' || c.display_name)
             FROM creators_creator c WHERE c.id > %s AND c.id <= %s + %s
             """,
             [

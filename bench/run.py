@@ -20,13 +20,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psycopg2  # noqa: E402
 
 TARGETS = {
-    "tier_refresh_ratio": 1.5,
+    "tier_refresh_ratio": 1.2,
     "tier_refresh_s": 60,
-    "follower_refresh_ratio": 1.5,
+    "follower_refresh_ratio": 1.2,
     "follower_refresh_s": 60,
     "expiry_s": 2,
-    "leads_api_p95_ms": 80,
-    "leads_ratio": 3,
+    "leads_api_p95_ms": 25,
+    "leads_ratio": 1.3,
     "leads_queries_max": 6,
     "pool_page_p95_ms": 150,
 }
@@ -35,6 +35,8 @@ MIX = [
     "tier=gold",
     "tier=silver&tier=gold&tier=platinum&followers=100k-1m",
     "source=instant_message",
+    "status=contacted",  # a quarter of the big partner's leads
+    "search=ava",  # one lead in six
     "search=ava%2012",
     "page={deep}",
 ]
@@ -83,7 +85,7 @@ def main() -> int:
     from creators import services
     from creators.models import Partner, PartnerStaff
     from creators.services.refresh import tier_case_sql
-    from leads.services import authorizations_expire
+    from leads.services import authorizations_expire, lead_pool_changed
 
     call_command("migrate", verbosity=0)
     if not dataset.present(creators):
@@ -190,10 +192,18 @@ def main() -> int:
     deep_page = min(2000, max(2, size["big_partner_leads"] // 25 // 2))
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
 
-    def measure(path):
+    def measure(path, cold=False):
+        """The mix, REPEATS times each query. Warm (the default): the pool is unchanged, as
+        between two writes, so counts come from the count cache after one untimed request per
+        query. Cold: the partner's pool version is bumped before every request, so every
+        request counts again; its queries, run bare on a cursor, are the SQL floor."""
         times, sql_times, most_queries = [], [], 0
         for query in (q.format(deep=deep_page) for q in MIX):
+            if not cold:
+                client.get(f"{path}?{query}")
             for _ in range(REPEATS):
+                if cold:
+                    lead_pool_changed(partner_ids=[big.pk])
                 with CaptureQueriesContext(connection) as captured:
                     took = timed(lambda q=query: client.get(f"{path}?{q}"))
                 times.append(took * 1000)
@@ -205,13 +215,17 @@ def main() -> int:
                 sql_times.append(bare * 1000)
         return times, sql_times, most_queries
 
-    api, api_sql, api_queries = measure("/api/v1/leads/")
+    api, _, api_queries = measure("/api/v1/leads/")
+    cold, cold_sql, cold_queries = measure("/api/v1/leads/", cold=True)
     figures["leads_api_p50_ms"] = pct(api, 50)
     figures["leads_api_p95_ms"] = pct(api, 95)
-    figures["leads_sql_p95_ms"] = pct(api_sql, 95)
+    figures["leads_api_cold_p95_ms"] = pct(cold, 95)
+    figures["leads_sql_p95_ms"] = pct(cold_sql, 95)
     figures["leads_ratio"] = figures["leads_api_p95_ms"] / figures["leads_sql_p95_ms"]
+    figures["leads_cold_ratio"] = figures["leads_api_cold_p95_ms"] / figures["leads_sql_p95_ms"]
     page, _, page_queries = measure("/seller/leads/")
-    figures["leads_queries_max"] = max(api_queries, page_queries)
+    _, _, page_cold_queries = measure("/seller/leads/", cold=True)
+    figures["leads_queries_max"] = max(api_queries, cold_queries, page_queries, page_cold_queries)
     figures["pool_page_p95_ms"] = pct(page, 95)
 
     # The page figures (directory, IM inbox, long thread, IM poll, notifications): bench/pages.py.

@@ -16,7 +16,12 @@ from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 
 # Select with the user what every request asks next: who they work for, which creator they are.
-USER_RELATIONS = ("partner_staff__partner", "creator")
+# The shell may list more (settings.USER_RELATIONS), e.g. relations of the apps above this one.
+DEFAULT_USER_RELATIONS = ("partner_staff__partner", "creator")
+
+
+def user_relations() -> tuple[str, ...]:
+    return tuple(getattr(settings, "USER_RELATIONS", DEFAULT_USER_RELATIONS))
 
 
 # --- API tokens -------------------------------------------------------------------------
@@ -56,7 +61,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         token = token.decode("utf-8", errors="replace")
         candidates = live_tokens().filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
         for auth_token in candidates.select_related(
-            *(f"user__{relation}" for relation in USER_RELATIONS)
+            *(f"user__{relation}" for relation in user_relations())
         ):
             if _same_digest(token, auth_token.digest):
                 return self.validate_user(auth_token)

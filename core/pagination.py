@@ -23,8 +23,14 @@ class DeferredJoinPaginator(Paginator):
     """Deep pages pick their ids first (an index-only scan), then load just those rows.
 
     `OFFSET 50000` over full rows with their joins costs tens of milliseconds; over the
-    ordering index alone it costs a few. Shallow pages keep the single query.
+    ordering index alone it costs a few. Shallow pages keep the single query. A caller that
+    knows the count already passes `count=`.
     """
+
+    def __init__(self, *args, count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            self.count = count  # known already (e.g. cached): no COUNT query
 
     def page(self, number):
         number = self.validate_number(number)

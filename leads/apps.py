@@ -6,10 +6,6 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads and collaboration requests"
 
     def ready(self):
-        from creators.signals import creator_figures_refreshed
+        from . import signals
 
-        from .services import lead_figures_sync
-
-        # The pool filters on copies of each creator's tier and followers: refresh them with
-        # the creators, in the same transaction.
-        creator_figures_refreshed.connect(lead_figures_sync, dispatch_uid="lead_figures_sync")
+        signals.connect()

@@ -46,6 +46,22 @@ ORDERING_CHOICES = [
     ("tier", "Lowest tier"),
 ]
 DEFAULT_ORDERING = "-requested_at"
+# Filters whose result depends only on the leads' rows (not on the time or on who asks): their
+# counts may be cached per pool version (selectors.lead_pool_count). A filter added later is
+# counted every time until it is listed here.
+COUNT_CACHEABLE_FILTERS = frozenset(
+    {
+        "tier",
+        "followers",
+        "followers_min",
+        "followers_max",
+        "source",
+        "status",
+        "search",
+        "requested_after",
+        "requested_before",
+    }
+)
 
 
 class FollowerPresetField(forms.MultipleChoiceField):
@@ -109,7 +125,11 @@ class LeadPoolFilter(django_filters.FilterSet):
         label="Max followers",
     )
     source = django_filters.ChoiceFilter(choices=LeadSource.choices, label="Lead source")
-    status = django_filters.MultipleChoiceFilter(choices=LeadStatus.choices, label="Status")
+    # One lead per row whatever the statuses: no DISTINCT (django-filter's default would make
+    # the count a COUNT(*) over a SELECT DISTINCT of every column).
+    status = django_filters.MultipleChoiceFilter(
+        choices=LeadStatus.choices, distinct=False, label="Status"
+    )
     search = django_filters.CharFilter(
         method="filter_search", max_length=64, label="Search name or handle"
     )
@@ -142,12 +162,11 @@ class LeadPoolFilter(django_filters.FilterSet):
         return queryset.filter(ranges)
 
     def filter_search(self, queryset, name, value):
-        term = value.strip().lstrip("@")
+        # The lead's own lower-cased copy of handle and name (one per line): no join.
+        term = " ".join(value.split()).lstrip("@").lower()
         if not term:
             return queryset
-        return queryset.filter(
-            Q(creator__handle__icontains=term) | Q(creator__display_name__icontains=term)
-        )
+        return queryset.filter(creator_search__contains=term)
 
     def filter_requested_after(self, queryset, name, value):
         return queryset.filter(requested_at__gte=_day_start(value))

@@ -50,6 +50,11 @@ class LeadQuerySet(models.QuerySet):
         return self.filter(removed_at__isnull=True)
 
 
+def creator_search_text(creator: Creator) -> str:
+    """What the pool's search matches: handle and display name, lower-cased, one per line."""
+    return f"{creator.handle}\n{creator.display_name}".lower()[:200]
+
+
 class Lead(Authorization, models.Model):
     """A creator in one partner's Leads Pool; one per partner and creator, never deleted.
 
@@ -70,6 +75,10 @@ class Lead(Authorization, models.Model):
     creator_follower_count = models.PositiveBigIntegerField(default=0)
     licensed_data = models.JSONField(null=True, blank=True)
     authorization_expires_at = models.DateTimeField(null=True, blank=True)
+    # The creator's handle and display name, lower-cased (`creator_search_text`): the pool's
+    # search counts substring matches over the partner's own rows instead of joining every
+    # creator. Set on creation; leads.signals keeps it in step when a creator is renamed.
+    creator_search = models.CharField(max_length=200, blank=True, default="", editable=False)
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,6 +137,11 @@ class Lead(Authorization, models.Model):
     def __str__(self) -> str:
         return f"{self.creator} in {self.partner}"
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.creator_search and self.creator_id:
+            self.creator_search = creator_search_text(self.creator)
+        super().save(*args, **kwargs)
+
     @property
     def in_pool(self) -> bool:
         """Not removed from the pool (removal is soft); `Lead.objects.in_pool()` filters alike."""
@@ -135,6 +149,23 @@ class Lead(Authorization, models.Model):
 
     def visible_licensed_data(self, now=None) -> dict | None:
         return self.licensed_data if self.is_authorized(now) else None
+
+
+class LeadPoolVersion(models.Model):
+    """How many times a partner's leads have changed: the key of its cached pool counts.
+
+    Every write to a partner's leads adds one in the same transaction
+    (`services.lead_pool_changed`), so a count cached under a version is exact for as long as
+    that version is current, whatever the cache backend. No row means version 0.
+    """
+
+    partner = models.OneToOneField(
+        Partner, on_delete=models.CASCADE, primary_key=True, related_name="lead_pool_version"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.partner} v{self.version}"
 
 
 class LeadEvent(models.Model):

@@ -1,9 +1,26 @@
 """Reads for leads and notifications; every seller-facing read starts from the partner."""
 
+import datetime as dt
+import hashlib
+
+from django.core.cache import cache
 from django.db.models import Q
 
-from .filters import LeadPoolFilter
-from .models import CollaborationRequest, Lead, LeadEvent, Notification, authorized_q
+from creators.models import Partner
+
+from . import services
+from .filters import COUNT_CACHEABLE_FILTERS, LeadPoolFilter
+from .models import (
+    CollaborationRequest,
+    Lead,
+    LeadEvent,
+    LeadPoolVersion,
+    Notification,
+    authorized_q,
+)
+
+# Counts of an obsolete version are never read again; let the cache drop them.
+COUNT_CACHE_SECONDS = 24 * 60 * 60
 
 
 def lead_pool(*, partner):
@@ -19,6 +36,63 @@ def lead_pool(*, partner):
 def lead_list(*, partner, params) -> LeadPoolFilter:
     """The pool filtered by the contract's parameters; check `.is_valid()`, read `.qs`."""
     return LeadPoolFilter(params, queryset=lead_pool(partner=partner))
+
+
+def lead_pool_version(*, partner, using: str | None = None) -> int:
+    """The partner's pool version (see `LeadPoolVersion`); 0 before its first write.
+
+    The user's authentication loads it with the partner (one query for both). That copy is
+    used unless this thread has changed the partner's leads since the request started, or the
+    count runs on another database (`using`, a replica): a version must come from the same
+    database as the rows it is the version of, or a lagging replica's old count could be
+    cached under the new version.
+    """
+    loaded = Partner.lead_pool_version.is_cached(partner)
+    same_db = using is None or using == partner._state.db
+    if loaded and same_db and not services.lead_pool_changed_in_thread(partner.pk):
+        try:
+            return partner.lead_pool_version.version
+        except LeadPoolVersion.DoesNotExist:
+            return 0
+    versions = LeadPoolVersion.objects.using(using) if using else LeadPoolVersion.objects
+    version = versions.filter(partner=partner).values_list("version", flat=True).first()
+    return version or 0
+
+
+def _count_key(partner, version: int, cleaned: dict) -> str:
+    parts = []
+    for name in sorted(cleaned):
+        value = cleaned[name]
+        if isinstance(value, list | tuple):
+            value = sorted(str(v) for v in value)
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        parts.append(f"{name}={value!r}")
+    digest = hashlib.sha1("&".join(parts).encode()).hexdigest()
+    return f"leads:pool-count:{partner.pk}:{version}:{digest}"
+
+
+def lead_pool_count(*, partner, filterset: LeadPoolFilter) -> int:
+    """The exact number of leads a valid filterset selects, counted once per pool version.
+
+    Any write to the partner's leads bumps the version (same transaction), so a cached count
+    is the count of the current rows. Filters whose result depends on the time or the user
+    (not in `COUNT_CACHEABLE_FILTERS`) are counted every time.
+    """
+    active = {
+        name: value
+        for name, value in filterset.form.cleaned_data.items()
+        if name != "ordering" and value not in (None, "", [], ())
+    }
+    if not set(active) <= COUNT_CACHEABLE_FILTERS:
+        return filterset.qs.count()
+    qs = filterset.qs
+    key = _count_key(partner, lead_pool_version(partner=partner, using=qs.db), active)
+    count = cache.get(key)
+    if count is None:
+        count = qs.count()
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
 
 
 def lead_get(*, partner, lead_id) -> Lead:

@@ -4,12 +4,14 @@ Every rule lives here once; pages, the API, admin actions and jobs call these fu
 """
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core.jobs import job_run_record
@@ -23,10 +25,12 @@ from .models import (
     CollaborationRequest,
     Lead,
     LeadEvent,
+    LeadPoolVersion,
     LeadSource,
     LeadStatus,
     Notification,
     NotificationKind,
+    creator_search_text,
 )
 
 
@@ -63,6 +67,67 @@ def silver_gate(*, creator: Creator) -> None:
 class SubmitResult:
     request: CollaborationRequest
     created: bool
+
+
+_changed = threading.local()
+
+
+def lead_pool_changed(*, partner_ids=None, create: bool = True) -> None:
+    """A write changed these partners' leads (every partner's when None): bump their pool
+    versions, so their cached counts (`selectors.lead_pool_count`) are recounted.
+
+    Runs in the writer's transaction, so a reader sees the new version exactly when it sees
+    the new rows. Saves and deletes of a Lead bump through leads.signals; a queryset
+    `update()` or raw SQL that writes leads calls this itself, as its transaction's last write
+    (the version row stays locked until commit). `create=False` only bumps existing rows: a
+    lead deleted along with its partner must not recreate the partner's version row.
+    """
+    table = LeadPoolVersion._meta.db_table
+    upsert = f"ON CONFLICT (partner_id) DO UPDATE SET version = {table}.version + 1"
+    with connection.cursor() as cursor:
+        if partner_ids is None:
+            cursor.execute(
+                f"INSERT INTO {table} (partner_id, version) "
+                f"SELECT id, 1 FROM {Partner._meta.db_table} WHERE 1 = 1 {upsert}"
+            )
+        elif not create:
+            LeadPoolVersion.objects.filter(partner_id__in=set(partner_ids)).update(
+                version=F("version") + 1
+            )
+        else:
+            for partner_id in sorted(set(partner_ids)):
+                cursor.execute(
+                    f"INSERT INTO {table} (partner_id, version) VALUES (%s, 1) {upsert}",
+                    [partner_id],
+                )
+    # This thread's requests read the version again rather than the one loaded with the user.
+    changed = getattr(_changed, "partners", None)
+    if changed is None:
+        changed = _changed.partners = set()
+    changed.add(None) if partner_ids is None else changed.update(partner_ids)
+
+
+def lead_pool_changed_in_thread(partner_id) -> bool:
+    """Did this thread bump the partner's version since `lead_pool_changed_reset`?"""
+    changed = getattr(_changed, "partners", None)
+    return bool(changed) and (None in changed or partner_id in changed)
+
+
+def lead_pool_changed_reset(**kwargs) -> None:
+    """Connected to request_started: a request starts with the version loaded with its user."""
+    _changed.partners = set()
+
+
+def leads_sync_creator_search(*, creator: Creator) -> int:
+    """A creator was renamed: update the search copy on their leads, bump those partners."""
+    text = creator_search_text(creator)
+    stale = Lead.objects.filter(creator=creator).exclude(creator_search=text)
+    partner_ids = list(stale.values_list("partner_id", flat=True))
+    if not partner_ids:
+        return 0
+    updated = stale.update(creator_search=text)
+    lead_pool_changed(partner_ids=partner_ids)
+    return updated
 
 
 def notification_create(
@@ -284,6 +349,7 @@ def lead_remove(*, lead: Lead, user) -> bool:
     )
     if not removed:
         return False
+    lead_pool_changed(partner_ids=[lead.partner_id])
     lead.refresh_from_db()
     if lead.status == LeadStatus.COLLABORATING:
         partners_collaborating_recount(partner_ids=[lead.partner_id])
@@ -430,7 +496,10 @@ def lead_figures_sync(**kwargs) -> int:
                    OR {lead_t}.creator_follower_count <> c.follower_count)
             """
         )
-        return cursor.rowcount
+        changed = cursor.rowcount
+    if changed:
+        lead_pool_changed()  # the counts filter on these copies: every partner recounts
+    return changed
 
 
 def notifications_mark_read(*, partner: Partner, ids: list[int] | None = None) -> int:

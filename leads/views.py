@@ -33,7 +33,11 @@ def pool(request):
     now = timezone.now()
     page = None
     if valid:
-        paginator = DeferredJoinPaginator(filterset.qs, page_size(request.GET.get("page_size")))
+        paginator = DeferredJoinPaginator(
+            filterset.qs,
+            page_size(request.GET.get("page_size")),
+            count=selectors.lead_pool_count(partner=partner, filterset=filterset),
+        )
         page = paginator.get_page(request.GET.get("page"))
         for lead in page.object_list:
             row_facts(lead, now)

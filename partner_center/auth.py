@@ -7,7 +7,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from core.auth import USER_RELATIONS
+from core.auth import user_relations
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -29,7 +29,7 @@ class PartnerCenterBackend(ModelBackend):
         # One query per request instead of three: every page asks who the user works for.
         user = (
             get_user_model()
-            ._default_manager.select_related(*USER_RELATIONS)
+            ._default_manager.select_related(*user_relations())
             .filter(pk=user_id)
             .first()
         )

@@ -137,6 +137,10 @@ REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out username+address before any password is checked.
+# What every request selects with its user (sessions and tokens alike): who they work for,
+# that partner's pool count version (leads.selectors.lead_pool_version), which creator they are.
+USER_RELATIONS = ["partner_staff__partner__lead_pool_version", "creator"]
+
 AUTHENTICATION_BACKENDS = [
     "partner_center.auth.LockoutBackend",
     "partner_center.auth.PartnerCenterBackend",

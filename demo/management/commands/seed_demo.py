@@ -44,6 +44,7 @@ from leads.services import (
     authorizations_expire,
     collaboration_request_submit,
     lead_add,
+    lead_pool_changed,
     lead_remove,
     lead_set_status,
 )
@@ -304,6 +305,7 @@ class Command(BaseCommand):
                 submitted_at=when, authorization_expires_at=expires
             )
         Lead.objects.filter(pk=lead.pk).update(**lead_fields)
+        lead_pool_changed(partner_ids=[lead.partner_id])  # requested_at is a counted filter
         LeadEvent.objects.filter(lead=lead).update(created_at=when)
         Notification.objects.filter(lead=lead).update(created_at=when)
 
