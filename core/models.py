@@ -11,6 +11,11 @@ class JobRun(models.Model):
         REFRESH_FOLLOWERS = "refresh_followers", "Follower refresh"
         EXPIRE_AUTHORIZATIONS = "expire_authorizations", "Authorization expiry"
         IMPORT_CREATOR_STATS = "import_creator_stats", "Creator-stats import"
+        REMIND_EXPIRING_AUTHORIZATIONS = (
+            "remind_expiring_authorizations",
+            "Expiring-authorization reminders",
+        )
+        SEND_EXPIRY_DIGEST = "send_expiry_digest", "Expiry digest email"
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"

@@ -71,3 +71,32 @@ def thread_mark_read(*, thread: Thread, side: str) -> None:
     now = timezone.now()
     Thread.objects.filter(pk=thread.pk).update(**{read_field: now})
     setattr(thread, read_field, now)
+
+
+@transaction.atomic
+def thread_deliver_request(*, request, created: bool, message: str) -> Thread:
+    """Bring a collaboration request into the partner–creator thread (opened if none).
+
+    A new request moves the thread to the top of the seller's list, unread, with the request
+    as its preview (the thread shows the request as a card at its time). A repeat while the
+    request is open posts its message as the creator's message, so it is never dropped.
+    Connected to leads' `collaboration_request_sent`, inside the submitting transaction.
+    """
+    thread, _ = thread_open(partner=request.partner, creator=request.creator)
+    if not created:
+        if message:
+            message_send(
+                thread=thread, sender=request.creator.user, side=Side.CREATOR, body=message
+            )
+        return thread
+    preview = "Request to Collaborate" + (f": {message}" if message else "")
+    Thread.objects.filter(pk=thread.pk).update(
+        last_message_at=request.submitted_at,
+        last_message_body=preview[:200],
+        creator_last_read_at=request.submitted_at,
+    )
+    return thread
+
+
+def collaboration_request_sent_receiver(sender, *, request, created, message, **kwargs):
+    thread_deliver_request(request=request, created=created, message=message)

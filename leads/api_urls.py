@@ -2,11 +2,16 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api.collaboration import CollaborationRequestViewSet
+from .api.notes import LeadNoteViewSet
 from .api.notifications import NotificationViewSet
 from .api.pool import LeadViewSet
+from .api.workspace import SavedViewViewSet, StaffViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("leads", LeadViewSet, basename="lead")
+router.register(r"leads/(?P<lead_pk>[^/.]+)/notes", LeadNoteViewSet, basename="lead-note")
+router.register("staff", StaffViewSet, basename="staff")
+router.register("saved-views", SavedViewViewSet, basename="saved-view")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register(
     "collaboration-requests", CollaborationRequestViewSet, basename="collaboration-request"

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
+from django.utils import timezone
 
 from core.api.filters import StrictBooleanFilter
 from creators.models import MAX_FOLLOWERS, Tier
@@ -44,6 +45,7 @@ ORDERING_CHOICES = [
     ("followers", "Fewest followers"),
     ("-tier", "Highest tier"),
     ("tier", "Lowest tier"),
+    ("authorization_expires_at", "Expires soonest"),
 ]
 DEFAULT_ORDERING = "-requested_at"
 # Filters whose result depends only on the leads' rows (not on the time or on who asks): their
@@ -78,6 +80,23 @@ class FollowerPresetFilter(django_filters.MultipleChoiceFilter):
 
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+class OwnerField(forms.CharField):
+    """`me`, `none`, or a user id."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in ("", None):
+            return None
+        value = value.strip().lower()
+        if value in ("me", "none") or (value.isdigit() and 0 < int(value) < 2**31):
+            return value
+        raise forms.ValidationError("Use me, none or a user id.")
+
+
+class OwnerFilter(django_filters.Filter):
+    field_class = OwnerField
 
 
 class LeadPoolFilterForm(forms.Form):
@@ -139,6 +158,13 @@ class LeadPoolFilter(django_filters.FilterSet):
     requested_before = django_filters.DateFilter(
         method="filter_requested_before", label="Requested until"
     )
+    owner = OwnerFilter(method="filter_owner", label="Owner")
+    expiring_within_hours = IntegerFilter(
+        method="filter_expiring_within_hours",
+        min_value=1,
+        max_value=168,
+        label="Authorization ends within (hours)",
+    )
     ordering = django_filters.ChoiceFilter(
         choices=ORDERING_CHOICES, method="filter_ordering", label="Sort by", empty_label=None
     )
@@ -146,6 +172,26 @@ class LeadPoolFilter(django_filters.FilterSet):
     class Meta:
         form = LeadPoolFilterForm
         fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        # `owner=me` needs the caller: the API and page pass the request, services the user.
+        self.user = user if user is not None else getattr(request, "user", None)
+        self.now = timezone.now()
+
+    def filter_owner(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(owner__isnull=True)
+        if value == "me":
+            user_id = getattr(self.user, "pk", None)
+            return queryset.filter(owner_id=user_id) if user_id else queryset.none()
+        return queryset.filter(owner_id=int(value))
+
+    def filter_expiring_within_hours(self, queryset, name, value):
+        return queryset.filter(
+            authorization_expires_at__gt=self.now,
+            authorization_expires_at__lte=self.now + dt.timedelta(hours=value),
+        )
 
     def filter_tier(self, queryset, name, value):
         tiers = [Tier.NON_TIERED if key == "none" else Tier.from_key(key) for key in value]
@@ -175,6 +221,14 @@ class LeadPoolFilter(django_filters.FilterSet):
         return queryset.filter(requested_at__lt=_day_start(value + dt.timedelta(days=1)))
 
     def filter_ordering(self, queryset, name, value):
+        if value == "authorization_expires_at":
+            # Live authorizations soonest first; expired and never-authorized leads after
+            # them, newest request first.
+            live_expiry = Case(
+                When(authorization_expires_at__gt=self.now, then=F("authorization_expires_at")),
+                default=None,
+            )
+            return queryset.order_by(live_expiry.asc(nulls_last=True), "-requested_at", "-id")
         return queryset.order_by(*ORDERINGS[value])
 
 

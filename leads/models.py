@@ -96,6 +96,15 @@ class Lead(Authorization, models.Model):
         related_name="+",
         db_index=False,
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_leads",
+        db_index=False,  # lead_pool_owner_idx (partner, owner, …) serves the pool's filter
+        help_text="The staff user of the lead's partner who works this lead.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -131,6 +140,18 @@ class Lead(Authorization, models.Model):
                 fields=["partner", "status", "-requested_at", "-id"],
                 name="lead_pool_status_idx",
                 condition=Q(removed_at__isnull=True),
+            ),
+            # "Assigned to me / to someone" and "expires soonest / within 24 h": both are
+            # range scans on these, whatever the pool's size.
+            models.Index(
+                fields=["partner", "owner", "-requested_at", "-id"],
+                name="lead_pool_owner_idx",
+                condition=Q(removed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["partner", "authorization_expires_at", "id"],
+                name="lead_pool_expiry_idx",
+                condition=Q(removed_at__isnull=True, authorization_expires_at__isnull=False),
             ),
         ]
 
@@ -169,16 +190,27 @@ class LeadPoolVersion(models.Model):
 
 
 class LeadEvent(models.Model):
-    """The history of a lead: who added, removed, restored or moved it, and when."""
+    """The history of a lead: who added, removed, restored, moved or assigned it, and when.
+
+    `actor` is empty for a job. `text` carries a creator's request message (kinds requested,
+    renewed and message), so the history and the lead's `message` read one table.
+    """
 
     class Kind(models.TextChoices):
         ADDED = "added", "Added to leads"
         REQUESTED = "requested", "Collaboration requested"
         RENEWED = "renewed", "Authorization renewed"
+        MESSAGE = "message", "Creator wrote again"
         REMOVED = "removed", "Removed from leads"
         RESTORED = "restored", "Restored to leads"
         STATUS_CHANGED = "status_changed", "Status changed"
+        ASSIGNED = "assigned", "Owner changed"
+        NOTE_ADDED = "note_added", "Note added"
+        NOTE_DELETED = "note_deleted", "Note deleted"
         AUTHORIZATION_EXPIRED = "authorization_expired", "Authorization expired"
+
+    # The kinds whose `text` is a message the creator sent with a request.
+    MESSAGE_KINDS = (Kind.REQUESTED, Kind.RENEWED, Kind.MESSAGE)
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -187,6 +219,23 @@ class LeadEvent(models.Model):
     )
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    text = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -224,6 +273,11 @@ class CollaborationRequest(Authorization, models.Model):
     is_open = models.BooleanField(default=True)
     expired_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    expiry_reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the sellers were told this authorization ends within 24 hours.",
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -284,6 +338,8 @@ class NotificationKind(models.TextChoices):
     NEW_REQUEST = "new_request", "New collaboration request"
     LEAD_REMOVED = "lead_removed", "Lead removed from pool"
     AUTHORIZATION_EXPIRED = "authorization_expired", "Authorization expired"
+    AUTHORIZATION_EXPIRING = "authorization_expiring", "Authorization expiring"
+    LEAD_ASSIGNED = "lead_assigned", "Lead assigned"
 
 
 class Notification(models.Model):
@@ -324,3 +380,84 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+NOTE_MAX_LENGTH = 5000
+
+
+class LeadNoteQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+
+class LeadNote(models.Model):
+    """A staff-only text note on a lead; every staff user of the partner sees it.
+
+    Deleting is soft (the history keeps a `note_deleted` event); only the author edits.
+    """
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(max_length=NOTE_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LeadNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["lead", "-created_at"],
+                name="lead_note_lead_idx",
+                condition=Q(deleted_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class SavedView(models.Model):
+    """A named pool query (filters and sort) of one seller, optionally shared with the team."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="saved_views", db_index=False
+    )
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=2000, blank=True)
+    shared = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="one_saved_view_name_per_user")
+        ]
+        indexes = [models.Index(fields=["partner", "shared"], name="saved_view_partner_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExpiryDigest(models.Model):
+    """One sent expiry digest: at most one per staff user per business day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    leads_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_expiry_digest_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"

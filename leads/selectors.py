@@ -3,8 +3,11 @@
 import datetime as dt
 import hashlib
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from creators.models import Partner
 
@@ -14,8 +17,10 @@ from .models import (
     CollaborationRequest,
     Lead,
     LeadEvent,
+    LeadNote,
     LeadPoolVersion,
     Notification,
+    SavedView,
     authorized_q,
 )
 
@@ -23,19 +28,55 @@ from .models import (
 COUNT_CACHE_SECONDS = 24 * 60 * 60
 
 
-def lead_pool(*, partner):
-    """The partner's Leads Pool: its leads not removed, newest request first."""
-    return (
+def lead_workspace_fields(leads):
+    """Add what the workspace shows per lead at a constant number of queries: the owner (a
+    join), `message` (the creator's latest request message, or None) and `notes_count`.
+
+    Both are correlated subqueries over small per-lead index ranges, computed only for the
+    rows a page returns; a count() leaves them out.
+    """
+    latest_message = (
+        LeadEvent.objects.filter(lead=OuterRef("pk"), kind__in=LeadEvent.MESSAGE_KINDS)
+        .exclude(text="")
+        .order_by("-created_at", "-id")
+        .values("text")[:1]
+    )
+    notes = (
+        LeadNote.objects.alive()
+        .filter(lead=OuterRef("pk"))
+        .order_by()
+        .values("lead")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return leads.select_related("owner").annotate(
+        message=Subquery(latest_message), notes_count=Coalesce(Subquery(notes), 0)
+    )
+
+
+def lead_pool(*, partner, workspace: bool = True):
+    """The partner's Leads Pool: its leads not removed, newest request first.
+
+    With `workspace` (the default) each lead also carries owner, message and notes_count; the
+    CSV export leaves them out.
+    """
+    leads = (
         Lead.objects.in_pool()
         .filter(partner=partner)
         .select_related("creator")
         .order_by("-requested_at", "-id")
     )
+    return lead_workspace_fields(leads) if workspace else leads
 
 
-def lead_list(*, partner, params) -> LeadPoolFilter:
-    """The pool filtered by the contract's parameters; check `.is_valid()`, read `.qs`."""
-    return LeadPoolFilter(params, queryset=lead_pool(partner=partner))
+def lead_list(*, partner, params, user=None, workspace: bool = True) -> LeadPoolFilter:
+    """The pool filtered by the contract's parameters; check `.is_valid()`, read `.qs`.
+
+    `user` is the caller, for `owner=me`.
+    """
+    return LeadPoolFilter(
+        params, queryset=lead_pool(partner=partner, workspace=workspace), user=user
+    )
 
 
 def lead_pool_version(*, partner, using: str | None = None) -> int:
@@ -100,9 +141,76 @@ def lead_get(*, partner, lead_id) -> Lead:
     return lead_pool(partner=partner).get(pk=lead_id)
 
 
+def lead_get_any(*, partner, lead_id) -> Lead:
+    """One of the partner's leads, in the pool or removed from it (its history and notes stay
+    readable); another partner's lead does not exist here."""
+    return lead_workspace_fields(
+        Lead.objects.filter(partner=partner).select_related("creator")
+    ).get(pk=lead_id)
+
+
 def lead_for_creator(*, partner, creator) -> Lead | None:
     """The partner's lead for a creator, removed or not."""
     return Lead.objects.filter(partner=partner, creator=creator).first()
+
+
+def lead_expiring_count(*, partner, hours: int = 24, now=None) -> int:
+    """How many pool leads' authorizations end within `hours` (the pool header's count)."""
+    now = now or timezone.now()
+    return (
+        Lead.objects.in_pool()
+        .filter(
+            partner=partner,
+            authorization_expires_at__gt=now,
+            authorization_expires_at__lte=now + dt.timedelta(hours=hours),
+        )
+        .count()
+    )
+
+
+def lead_events(*, lead):
+    """A lead's history, newest first, with who did it and the owners it moved between."""
+    return lead.events.select_related("actor", "from_owner", "to_owner").order_by(
+        "-created_at", "-id"
+    )
+
+
+def lead_notes(*, lead):
+    """A lead's notes (not deleted), newest first, with their authors."""
+    return LeadNote.objects.alive().filter(lead=lead).select_related("author")
+
+
+def lead_note_get(*, lead, note_id) -> LeadNote:
+    return lead_notes(lead=lead).get(pk=note_id)
+
+
+def lead_request_messages(*, lead):
+    """The creator's request messages on a lead, oldest first (the detail page's thread)."""
+    return (
+        lead.events.filter(kind__in=LeadEvent.MESSAGE_KINDS)
+        .exclude(text="")
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def staff_list(*, partner):
+    """A partner's active staff users (the owner picker), by username."""
+    return (
+        get_user_model()
+        .objects.filter(partner_staff__partner=partner, is_active=True)
+        .order_by("username", "pk")
+    )
+
+
+def saved_view_list(*, partner, user):
+    """The seller's own saved views and those shared within their partner."""
+    return (
+        SavedView.objects.filter(partner=partner)
+        .filter(Q(owner=user) | Q(shared=True))
+        .select_related("owner")
+        .order_by("name", "pk")
+    )
 
 
 def collaboration_request_list(*, creator):
@@ -133,8 +241,9 @@ def notification_unread_count(*, partner, user=None) -> int:
 
 
 def lead_of_partner(*, partner, lead_id) -> Lead:
-    """One of the partner's leads, in the pool or removed (its history stays readable)."""
-    return Lead.objects.filter(partner=partner).select_related("creator").get(pk=lead_id)
+    """One of the partner's leads, in the pool or removed (its history stays readable), with
+    owner, message and notes_count."""
+    return lead_get_any(partner=partner, lead_id=lead_id)
 
 
 def lead_request_list(*, lead):
@@ -143,5 +252,9 @@ def lead_request_list(*, lead):
 
 
 def lead_history(*, lead):
-    """A lead's events in the order they happened, with who did each."""
-    return LeadEvent.objects.filter(lead=lead).select_related("actor").order_by("created_at", "id")
+    """A lead's events in the order they happened, with who did each and the owners moved."""
+    return (
+        LeadEvent.objects.filter(lead=lead)
+        .select_related("actor", "from_owner", "to_owner")
+        .order_by("created_at", "id")
+    )

@@ -5,7 +5,19 @@ from rest_framework import serializers
 from creators.models import Tier
 from creators.serializers import TIER_KEYS
 
-from .models import Lead, LeadStatus, Notification
+from .models import NOTE_MAX_LENGTH, Lead, LeadEvent, LeadNote, LeadStatus, Notification, SavedView
+from .services.bulk import ACTIONS
+
+
+class UserRefSerializer(serializers.Serializer):
+    """A staff user as the workspace shows them: `{id, username, name}`."""
+
+    id = serializers.IntegerField(source="pk")
+    username = serializers.CharField(source="get_username")
+    name = serializers.SerializerMethodField(help_text="Full name, or the username if none.")
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()
 
 
 class LicensedDataSerializer(serializers.Serializer):
@@ -52,6 +64,14 @@ class LeadSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=LeadStatus.choices)
     authorization_active = serializers.SerializerMethodField()
     licensed_data = serializers.SerializerMethodField()
+    message = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The creator's latest request message, or null.",
+    )
+    owner = UserRefSerializer(read_only=True, allow_null=True)
+    notes_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
         model = Lead
@@ -65,6 +85,9 @@ class LeadSerializer(serializers.ModelSerializer):
             "authorization_expires_at",
             "authorization_active",
             "licensed_data",
+            "message",
+            "owner",
+            "notes_count",
         ]
         read_only_fields = [f for f in fields if f != "status"]
 
@@ -81,9 +104,121 @@ class LeadSerializer(serializers.ModelSerializer):
 
 
 class LeadStatusSerializer(serializers.Serializer):
-    """The body of `PATCH /api/v1/leads/{id}/`: only `status` may change."""
+    """The body of `PATCH /api/v1/leads/{id}/`: `status` and/or `owner` may change."""
 
-    status = serializers.ChoiceField(choices=LeadStatus.choices)
+    status = serializers.ChoiceField(choices=LeadStatus.choices, required=False)
+    owner = serializers.IntegerField(
+        allow_null=True,
+        required=False,
+        help_text="A user id of your partner's staff, or null for no owner.",
+    )
+
+
+class LeadEventSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    at = serializers.DateTimeField(source="created_at")
+    actor = serializers.SerializerMethodField(help_text="Username, or null for a job.")
+    from_owner = UserRefSerializer(allow_null=True)
+    to_owner = UserRefSerializer(allow_null=True)
+    text = serializers.CharField(
+        help_text="A creator's request message (kinds requested, "
+        "renewed and message); empty otherwise."
+    )
+
+    class Meta:
+        model = LeadEvent
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "at",
+            "actor",
+            "from_status",
+            "to_status",
+            "from_owner",
+            "to_owner",
+            "text",
+        ]
+        read_only_fields = fields
+
+    def get_actor(self, event) -> str | None:
+        return event.actor.get_username() if event.actor_id else None
+
+
+class LeadNoteSerializer(serializers.ModelSerializer):
+    author = UserRefSerializer(read_only=True, allow_null=True)
+    body = serializers.CharField(max_length=NOTE_MAX_LENGTH, trim_whitespace=True)
+    is_mine = serializers.SerializerMethodField(help_text="Whether you wrote it (and may edit).")
+
+    class Meta:
+        model = LeadNote
+        fields = ["id", "body", "author", "created_at", "updated_at", "is_mine"]
+        read_only_fields = ["id", "author", "created_at", "updated_at", "is_mine"]
+
+    def get_is_mine(self, note) -> bool:
+        request = self.context.get("request")
+        return bool(request and note.author_id == request.user.pk)
+
+
+class SavedViewSerializer(serializers.ModelSerializer):
+    owner = UserRefSerializer(read_only=True)
+    query = serializers.CharField(
+        max_length=2000,
+        allow_blank=True,
+        trim_whitespace=True,
+        help_text="The pool's query string, e.g. `tier=gold&followers=100k-1m&status=new`.",
+    )
+    shared = serializers.BooleanField(default=False)
+    is_mine = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SavedView
+        fields = ["id", "name", "query", "shared", "owner", "is_mine", "created_at"]
+        read_only_fields = ["id", "owner", "is_mine", "created_at"]
+
+    def get_is_mine(self, view) -> bool:
+        request = self.context.get("request")
+        return bool(request and view.owner_id == request.user.pk)
+
+
+class LeadBulkSerializer(serializers.Serializer):
+    """`{action, ids}` or `{action, filters}`; `status` for set_status, `owner` for assign."""
+
+    action = serializers.ChoiceField(choices=ACTIONS)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_empty=False,
+        help_text="Lead ids in your pool (at most 10,000); any other id fails the request.",
+    )
+    filters = serializers.DictField(
+        required=False,
+        help_text="The pool's query parameters as an object, e.g. "
+        '`{"status": "new", "tier": ["gold", "platinum"]}`: every matching lead.',
+    )
+    status = serializers.ChoiceField(choices=LeadStatus.choices, required=False)
+    owner = serializers.IntegerField(
+        allow_null=True, required=False, help_text="For assign: a staff user id, or null."
+    )
+
+    def validate(self, attrs):
+        if ("ids" in attrs) == ("filters" in attrs):
+            raise serializers.ValidationError({"ids": ["Send either `ids` or `filters`."]})
+        if attrs["action"] == "set_status" and "status" not in attrs:
+            raise serializers.ValidationError({"status": ["set_status needs a status."]})
+        if attrs["action"] == "assign" and "owner" not in attrs:
+            raise serializers.ValidationError(
+                {"owner": ["assign needs an owner (a staff user id, or null)."]}
+            )
+        return attrs
+
+
+class LeadBulkResultSerializer(serializers.Serializer):
+    updated = serializers.IntegerField(help_text="How many leads changed.")
+    skipped = serializers.IntegerField(
+        help_text="set_status only: leads whose status cannot move to the target (left as "
+        "they were)."
+    )
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -1,13 +1,24 @@
-"""Keep the pool's copies of creator data and its count versions in step with writes."""
+"""Keep the pool's copies of creator data and its count versions in step with writes; and the
+signals leads sends, which higher apps (im) connect to in their AppConfig.ready().
+
+`collaboration_request_sent` is sent inside the submitting transaction, so a receiver's writes
+(the IM thread, the repeat message) commit or roll back with the request itself.
+Arguments: `request` (the CollaborationRequest, new or the open one), `created` (a new request,
+or a repeat while one is open) and `message` (the text sent this time, maybe empty).
+Services import it inside their functions: this module imports services.
+"""
 
 from django.core.signals import request_started
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 
 from creators.models import Creator
 from creators.signals import creator_figures_refreshed
 
 from . import services
 from .models import Lead
+
+collaboration_request_sent = Signal()
 
 
 def lead_saved(sender, instance, **kwargs):

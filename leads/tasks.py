@@ -1,4 +1,4 @@
-"""Celery tasks for leads: the authorization expiry job."""
+"""Celery tasks for leads: authorization expiry, the 24-hour reminders and the daily digest."""
 
 from celery import shared_task
 
@@ -15,4 +15,18 @@ EXPIRY_OPTIONS = {**JOB_OPTIONS, "soft_time_limit": 4 * 60, "time_limit": 5 * 60
 def expire_authorizations_task() -> dict:
     """Mark authorizations past their expiry and notify each seller once per lead."""
     run = services.authorizations_expire()
+    return {"job_run": run.pk, "rows_changed": run.rows_changed}
+
+
+@shared_task(**{**JOB_OPTIONS, "soft_time_limit": 20 * 60, "time_limit": 25 * 60})
+def remind_expiring_authorizations_task() -> dict:
+    """Notify once per request when 24 hours or less of its authorization remain."""
+    run = services.expiring_authorizations_remind()
+    return {"job_run": run.pk, "rows_changed": run.rows_changed}
+
+
+@shared_task(**JOB_OPTIONS)
+def send_expiry_digest_task() -> dict:
+    """Email each staff user, once a day, the authorizations ending within 48 hours."""
+    run = services.expiry_digest_send()
     return {"job_run": run.pk, "rows_changed": run.rows_changed}

@@ -28,7 +28,7 @@ from .pages.detail import detail_answer, from_detail
 def pool(request):
     """The Leads Pool: filters in the URL, the results region swapped by htmx."""
     partner = seller_partner(request.user)
-    filterset = selectors.lead_list(partner=partner, params=request.GET)
+    filterset = selectors.lead_list(partner=partner, params=request.GET, user=request.user)
     valid = filterset.is_valid()
     now = timezone.now()
     page = None

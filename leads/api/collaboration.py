@@ -81,10 +81,9 @@ class CollaborationRequestCreateSerializer(serializers.Serializer):
         max_length=2000, required=False, allow_blank=True, default="", trim_whitespace=True
     )
     consent = serializers.BooleanField(
-        default=True,
         help_text="You allow the partner to see your licensed data (30-day LIVE GMV, LIVE "
         f"sessions, average viewers, top categories) for {settings.AUTHORIZATION_DAYS} days. "
-        "Required.",
+        "Required, and must be true.",
     )
 
 
@@ -146,8 +145,10 @@ class CollaborationRequestViewSet(
             "Request to Collaborate (Silver tier and above). The partner gets your licensed "
             f"data for {settings.AUTHORIZATION_DAYS} days and a lead with source "
             "`collaboration_request` in its Leads Pool. Sending again while a request to that "
-            "partner is open returns the open request (200); after it expired or the partner "
-            "closed it, a new request renews the authorization."
+            "partner is open returns the open request (200); its message is delivered to "
+            "your IM thread with the partner (never dropped); after it expired or the partner "
+            "closed it, a new request renews the authorization. Without `consent: true` it "
+            "answers 400 naming `consent`."
         ),
         responses={
             201: OpenApiResponse(CollaborationRequestSerializer, description="Request submitted."),

@@ -1,6 +1,7 @@
 """REST API of the Leads Pool (sellers): list, detail, status and CSV export."""
 
-from django.http import StreamingHttpResponse
+from django.db import transaction
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -18,7 +19,24 @@ from core.roles import IsSeller, seller_partner
 from .. import selectors, services
 from ..export import lead_csv_lines
 from ..filters import LeadPoolFilter
-from ..serializers import LeadSerializer, LeadStatusSerializer
+from ..models import Lead
+from ..serializers import (
+    LeadBulkResultSerializer,
+    LeadBulkSerializer,
+    LeadEventSerializer,
+    LeadSerializer,
+    LeadStatusSerializer,
+)
+
+
+def _lead_any(request, pk):
+    """The caller's partner's lead (in the pool or removed); anything else is a 404."""
+    if not str(pk).isdigit():
+        raise Http404
+    try:
+        return selectors.lead_get_any(partner=seller_partner(request.user), lead_id=int(pk))
+    except Lead.DoesNotExist:
+        raise Http404 from None
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -65,7 +83,9 @@ class LeadViewSet(
         # The filter backend's work, done here so the count can come from the pool's count
         # cache (exact: keyed by the partner's pool version).
         partner = seller_partner(request.user)
-        filterset = selectors.lead_list(partner=partner, params=request.query_params)
+        filterset = selectors.lead_list(
+            partner=partner, params=request.query_params, user=request.user
+        )
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         count = selectors.lead_pool_count(partner=partner, filterset=filterset)
@@ -73,7 +93,22 @@ class LeadViewSet(
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_queryset(self):
-        return selectors.lead_pool(partner=seller_partner(self.request.user))
+        # The export streams every row: it skips the per-lead owner/message/notes columns.
+        return selectors.lead_pool(
+            partner=seller_partner(self.request.user), workspace=self.action != "export"
+        )
+
+    def get_serializer_class(self):
+        if self.action == "events":
+            return LeadEventSerializer
+        if self.action == "bulk":
+            return LeadBulkSerializer
+        return super().get_serializer_class()
+
+    def filter_queryset(self, queryset):
+        if self.action in ("events", "bulk"):
+            return queryset
+        return super().filter_queryset(queryset)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
@@ -82,23 +117,92 @@ class LeadViewSet(
         request=LeadStatusSerializer,
         responses={200: LeadSerializer},
         description=(
-            "Move a lead through the pipeline; only `status` can change. Any other field in "
-            "the body answers 400 naming it (nothing is silently ignored); a status the "
-            "pipeline does not allow from the current one answers 400 naming `status`."
+            "Move a lead through the pipeline (`status`) and/or assign it (`owner`: a user id "
+            "of your partner's staff, or null for no owner). Both in one body apply together "
+            "or not at all. Any other field answers 400 naming it (nothing is silently "
+            "ignored); a status the pipeline does not allow from the current one answers 400 "
+            "naming `status`; an owner who is not your partner's staff answers 400 naming "
+            "`owner`. The new owner gets a `lead_assigned` notification and an email."
         ),
     )
     def partial_update(self, request, *args, **kwargs):
         lead = self.get_object()
-        unknown = sorted(set(request.data) - {"status"}) if hasattr(request.data, "keys") else []
+        unknown = (
+            sorted(set(request.data) - {"status", "owner"}) if hasattr(request.data, "keys") else []
+        )
         if unknown:
             raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
         body = LeadStatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        lead = services.lead_set_status(
-            lead=lead, status=body.validated_data["status"], user=request.user
+        changes = body.validated_data
+        if not changes:
+            raise ValidationError({"status": ["Send `status` and/or `owner`."]})
+        with transaction.atomic():
+            if "owner" in changes:
+                owner_id = changes["owner"]
+                owner = (
+                    None
+                    if owner_id is None
+                    else services.staff_member(partner_id=lead.partner_id, user_id=owner_id)
+                )
+                lead = services.lead_assign(lead=lead, owner=owner, user=request.user)
+            if "status" in changes:
+                lead = services.lead_set_status(
+                    lead=lead, status=changes["status"], user=request.user
+                )
+        lead = selectors.lead_get(partner=seller_partner(request.user), lead_id=lead.pk)
+        return Response(LeadSerializer(lead, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        responses={200: LeadEventSerializer(many=True)},
+        filters=False,
+        description=(
+            "The lead's history, newest first: `kind` (added, requested, renewed, message, "
+            "removed, restored, status_changed, assigned, note_added, note_deleted, "
+            "authorization_expired), `at`, `actor` (username, or null for a job), "
+            "`from_status`/`to_status` and `from_owner`/`to_owner` where they apply, and "
+            "`text` (the creator's message for requested, renewed and message). A lead "
+            "removed from the pool keeps its history here."
+        ),
+    )
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        lead = _lead_any(request, pk)
+        page = self.paginate_queryset(selectors.lead_events(lead=lead))
+        return self.get_paginated_response(LeadEventSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=LeadBulkSerializer,
+        responses={200: LeadBulkResultSerializer},
+        filters=False,
+        description=(
+            "Apply one action to many leads at once, in one transaction with one history "
+            "event per changed lead: `set_status` (with `status`), `assign` (with `owner`, a "
+            "staff user id or null) or `remove`. Choose the leads by `ids` (at most 10,000, "
+            "all in your pool: any other id answers 400 naming `ids` and changes nothing) or "
+            "by `filters`, the pool's query parameters as an object (every matching lead). "
+            "Answers `updated`, the leads changed; for set_status, a lead already in the "
+            "status is left as it is and one the pipeline cannot move there (for example "
+            "collaborating to new) is left as it is and counted in `skipped`."
+        ),
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        body = LeadBulkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        result = services.leads_bulk_apply(
+            partner=seller_partner(request.user),
+            user=request.user,
+            action=data["action"],
+            ids=data.get("ids"),
+            filters=data.get("filters"),
+            status=data.get("status"),
+            owner_id=data.get("owner"),
         )
-        lead = selectors.lead_get(partner=lead.partner, lead_id=lead.pk)
-        return Response(self.get_serializer(lead).data)
+        return Response(
+            LeadBulkResultSerializer({"updated": result.updated, "skipped": result.skipped}).data
+        )
 
     @extend_schema(
         operation_id="leads_export_csv",

@@ -272,6 +272,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
+    # Expiring-authorization reminders: one notice per request once 24 hours or less remain.
+    # Hourly, so a reminder comes between 24 and 23 hours before the end.
+    "remind-expiring-authorizations-hourly": {
+        "task": "leads.tasks.remind_expiring_authorizations_task",
+        "schedule": crontab(minute=10),
+        "options": {"expires": 50 * 60},
+    },
+    # Daily expiry digest email to every staff user (07:00 business time, before the workday).
+    "send-expiry-digest-daily": {
+        "task": "leads.tasks.send_expiry_digest_task",
+        "schedule": crontab(minute=0, hour=7),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
 
 # One cache for every process: throttle counters, login lockouts and cached figures. Redis when
@@ -315,6 +328,29 @@ REST_KNOX = {
 }
 # Issuing a token beyond this many live ones for a user retires that user's oldest.
 API_TOKENS_PER_USER = int(os.environ.get("API_TOKENS_PER_USER", "10"))
+
+# Email: SMTP when EMAIL_HOST is set; otherwise every message is a file under var/mail/, so
+# `make run` and the demo show what was sent. Tests use Django's in-memory (locmem) backend.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true" if EMAIL_HOST else "false").lower() in {
+    "1",
+    "true",
+    "yes",
+}
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "LIVE Partner Center <no-reply@partner-center.local>"
+)
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# The public address of the site, for links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -10,8 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from im.models import Thread
-from leads.models import CollaborationRequest, Notification
-from leads.services import collaboration_request_submit, lead_add
+from leads.models import CollaborationRequest, LeadNote, Notification, SavedView
+from leads.services import collaboration_request_submit, lead_add, note_create, saved_view_create
 from tests.factories import (
     CreatorUserFactory,
     MessageFactory,
@@ -47,6 +47,9 @@ ROUTES = {
     "thread-list": ({}, ["GET", "POST"]),
     "notification-list": ({}, ["GET"]),
     "notification-read-all": ({}, ["POST"]),
+    "lead-bulk": ({}, ["POST"]),
+    "staff-list": ({}, ["GET"]),
+    "saved-view-list": ({}, ["GET", "POST"]),
     # routes that take someone else's object
     "ec:partner_detail": ({"slug": "hidden_partner_slug"}, ["GET"]),
     "ec:request": ({"slug": "hidden_partner_slug"}, ["GET", "POST"]),
@@ -66,6 +69,10 @@ ROUTES = {
     "im:lead_add": ({"thread_id": "thread"}, ["POST"]),
     "im:lead_remove": ({"thread_id": "thread"}, ["POST"]),
     "lead-detail": ({"pk": "lead"}, ["GET", "PATCH"]),
+    "lead-events": ({"pk": "lead"}, ["GET"]),
+    "lead-note-list": ({"lead_pk": "lead"}, ["GET", "POST"]),
+    "lead-note-detail": ({"lead_pk": "lead", "pk": "note"}, ["PATCH", "DELETE"]),
+    "saved-view-detail": ({"pk": "saved_view"}, ["DELETE"]),
     "collaboration-request-detail": ({"pk": "request"}, ["GET"]),
     "thread-detail": ({"pk": "thread"}, ["GET"]),
     "thread-messages": ({"pk": "thread"}, ["GET", "POST"]),
@@ -111,15 +118,22 @@ def foreign():
     partner_b = SellerFactory().partner
     other = CreatorUserFactory(handle=SECRET, tier=3)
     request = collaboration_request_submit(creator=other, partner=partner_b).request
-    thread = Thread.objects.create(partner=partner_b, creator=other)
+    thread = Thread.objects.get(partner=partner_b, creator=other)  # the request opened it
     MessageFactory(thread=thread, body="zz secret message body")
     lead, _ = lead_add(partner=partner_b, creator=other, user=None)
+    seller_b = partner_b.staff.get().user
+    note = note_create(lead=lead, author=seller_b, body="zz secret note")
+    view = saved_view_create(
+        owner=seller_b, partner=partner_b, name="zz secret view", query="status=new", shared=True
+    )
     return {
         "hidden_partner": hidden_partner.pk,
         "hidden_partner_slug": hidden_partner.slug,
         "request": request.pk,
         "thread": thread.pk,
         "lead": lead.pk,
+        "note": note.pk,
+        "saved_view": view.pk,
         "notification": Notification.objects.filter(partner=partner_b).first().pk,
         "public_creator": other.handle,
         "public_partner": partner_b.pk,
@@ -181,6 +195,8 @@ def test_nobody_reaches_another_partners_or_creators_objects(foreign, seller_a, 
     # Nothing was changed by all that knocking.
     assert CollaborationRequest.objects.get(pk=foreign["request"]).is_open
     assert Thread.objects.get(pk=foreign["thread"]).messages.count() == 1
+    assert LeadNote.objects.alive().get(pk=foreign["note"]).body == "zz secret note"
+    assert SavedView.objects.filter(pk=foreign["saved_view"]).exists()
 
 
 def test_lists_show_only_the_callers_own(foreign, seller_a, creator_silver):

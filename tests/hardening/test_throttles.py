@@ -28,7 +28,9 @@ def test_request_submission_is_throttled(api_as, creator_silver):
     client = api_as(creator_silver.user)
     partners = [PartnerFactory() for _ in range(3)]
     codes = [
-        client.post("/api/v1/collaboration-requests/", {"partner": p.pk}, format="json").status_code
+        client.post(
+            "/api/v1/collaboration-requests/", {"partner": p.pk, "consent": True}, format="json"
+        ).status_code
         for p in partners
     ]
     assert codes == [201, 201, 429]

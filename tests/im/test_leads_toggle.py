@@ -2,6 +2,7 @@
 
 import pytest
 
+from im.models import Thread
 from leads.models import Lead, LeadEvent, LeadSource, Notification, NotificationKind
 from leads.services import collaboration_request_submit
 from tests.factories import ThreadFactory
@@ -137,7 +138,8 @@ def test_a_collaboration_request_lead_shows_its_source_and_removes_the_same_way(
     collaboration_request_submit(
         creator=creator_silver, partner=partner_a, message="Let's work", consent=True
     )
-    thread = ThreadFactory(partner=partner_a, creator=creator_silver)
+    # The request opened the thread between them.
+    thread = Thread.objects.get(partner=partner_a, creator=creator_silver)
     client.force_login(seller_a)
     page = client.get(f"/seller/im/{thread.pk}/").content.decode()
     assert 'Lead source: <strong data-testid="lead-source">Collaboration request</strong>' in page

@@ -47,7 +47,8 @@ def silver_feed(creator_silver):
 
 
 def submit(api_as, creator, partner, **body):
-    return api_as(creator.user).post(URL, {"partner": partner.pk, "message": "Hi!", **body}, "json")
+    body = {"partner": partner.pk, "message": "Hi!", "consent": True, **body}
+    return api_as(creator.user).post(URL, body, "json")
 
 
 @time_machine.travel(T0, tick=False)
@@ -164,8 +165,14 @@ def test_the_api_validates_fields(api_as, silver_feed, partner_a):
     assert submit(api_as, silver_feed, partner_a, message="x" * 2000).status_code == 201
 
 
-def test_consent_defaults_to_true(api_as, silver_feed, partner_a):
-    response = api_as(silver_feed.user).post(URL, {"partner": partner_a.pk}, format="json")
+def test_a_request_without_consent_true_is_refused_naming_consent(api_as, silver_feed, partner_a):
+    client = api_as(silver_feed.user)
+    for body in [{}, {"consent": False}, {"consent": None}, {"consent": "maybe"}]:
+        response = client.post(URL, {"partner": partner_a.pk, **body}, format="json")
+        assert response.status_code == 400, body
+        assert list(response.json()["errors"]) == ["consent"], body
+    assert not CollaborationRequest.objects.exists() and not Lead.objects.exists()
+    response = client.post(URL, {"partner": partner_a.pk, "consent": True}, format="json")
     assert response.status_code == 201 and CollaborationRequest.objects.get().consent_given
 
 

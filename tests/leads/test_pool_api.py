@@ -86,6 +86,9 @@ def test_a_lead_carries_the_contract_fields(seller, partner_a):
         "authorization_expires_at": None,
         "authorization_active": False,
         "licensed_data": None,
+        "message": None,
+        "owner": None,
+        "notes_count": 0,
     }
     assert rows["plain"]["creator"]["tier"] is None
     assert rows["plain"]["creator"]["tier_label"] == "Non-tiered"
@@ -286,7 +289,15 @@ def test_the_schema_describes_filters_errors_and_the_csv(seller):
         assert params["source"] == ["collaboration_request", "instant_message"]
         assert params["status"] == ["closed", "collaborating", "contacted", "new"]
         assert params["ordering"] == sorted(
-            ["-requested_at", "requested_at", "-followers", "followers", "-tier", "tier"]
+            [
+                "-requested_at",
+                "requested_at",
+                "-followers",
+                "followers",
+                "-tier",
+                "tier",
+                "authorization_expires_at",
+            ]
         )
         for name in (
             "followers_min",
@@ -302,7 +313,10 @@ def test_the_schema_describes_filters_errors_and_the_csv(seller):
     assert list(export["responses"]["200"]["content"]) == ["text/csv"]
     patch = schema["paths"]["/api/v1/leads/{id}/"]["patch"]
     body = patch["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-    assert list(schema["components"]["schemas"][body.rsplit("/", 1)[1]]["properties"]) == ["status"]
+    assert list(schema["components"]["schemas"][body.rsplit("/", 1)[1]]["properties"]) == [
+        "status",
+        "owner",
+    ]
     creator = schema["components"]["schemas"]["LeadCreator"]["properties"]
     assert {"handle", "display_name", "tier", "tier_label", "follower_count", "avatar_url"} <= set(
         creator

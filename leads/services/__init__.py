@@ -1,6 +1,8 @@
 """Writes for leads: collaboration requests, the IM toggle, statuses, expiry, notifications.
 
 Every rule lives here once; pages, the API, admin actions and jobs call these functions.
+The lead workspace (owners, notes, bulk actions, saved views, reminders and the digest) lives
+in the sub-modules of this package and is re-exported at the bottom.
 """
 
 import datetime as dt
@@ -15,13 +17,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.jobs import job_run_record
+from core.mail import absolute_url, mail_queue
 from core.models import JobRun
 from core.sql import db_value
 from creators.models import Creator, Partner, Tier
 from creators.selectors import creator_licensed_data
 from creators.services import silver_threshold
 
-from .models import (
+from ..models import (
     CollaborationRequest,
     Lead,
     LeadEvent,
@@ -67,6 +70,8 @@ def silver_gate(*, creator: Creator) -> None:
 class SubmitResult:
     request: CollaborationRequest
     created: bool
+    # A repeat's message went to the IM thread (empty repeats deliver nothing).
+    message_delivered: bool = False
 
 
 _changed = threading.local()
@@ -131,10 +136,29 @@ def leads_sync_creator_search(*, creator: Creator) -> int:
 
 
 def notification_create(
-    *, partner: Partner, kind: str, text: str, lead: Lead | None = None
+    *, partner: Partner, kind: str, text: str, lead: Lead | None = None, user=None
 ) -> Notification:
-    """Notify every seller of a partner."""
-    return Notification.objects.create(partner=partner, kind=kind, text=text[:255], lead=lead)
+    """Notify every seller of a partner, or only `user` (one of its staff) when given."""
+    return Notification.objects.create(
+        partner=partner, kind=kind, text=text[:255], lead=lead, user=user
+    )
+
+
+def partner_staff_emails(*, partner: Partner) -> list[str]:
+    """The email addresses of a partner's active staff users."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(partner_staff__partner=partner, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def lead_url(lead_id: int) -> str:
+    """The absolute address of a lead's detail page (for emails)."""
+    return absolute_url(f"/seller/leads/{lead_id}/")
 
 
 def partners_collaborating_recount(*, partner_ids: list[int] | None = None) -> int:
@@ -219,14 +243,38 @@ def collaboration_request_submit(
         )
     if len(message) > 2000:
         raise ValidationError({"message": ["Keep the message to 2,000 characters or fewer."]})
+    message = message.strip()
     try:
         return _collaboration_request_submit(
             creator=creator, partner=partner, message=message, consent=consent
         )
     except IntegrityError:
-        # A concurrent submission won the race on the open-request constraint.
-        existing = CollaborationRequest.objects.get(creator=creator, partner=partner, is_open=True)
-        return SubmitResult(existing, created=False)
+        # A concurrent submission won the race on the open-request constraint: this one is a
+        # repeat, and its message still goes to the thread.
+        with transaction.atomic():
+            existing = CollaborationRequest.objects.get(
+                creator=creator, partner=partner, is_open=True
+            )
+            delivered = _repeat_message_deliver(request=existing, message=message)
+        return SubmitResult(existing, created=False, message_delivered=delivered)
+
+
+def _repeat_message_deliver(*, request: CollaborationRequest, message: str) -> bool:
+    """A repeat while a request is open: its message joins the lead's history and the IM
+    thread (im's receiver posts it there), never dropped. Returns whether there was one."""
+    from ..signals import collaboration_request_sent  # signals imports this module
+
+    if message:
+        LeadEvent.objects.create(
+            lead_id=request.lead_id,
+            kind=LeadEvent.Kind.MESSAGE,
+            actor=request.creator.user,
+            text=message,
+        )
+    collaboration_request_sent.send(
+        sender=CollaborationRequest, request=request, created=False, message=message
+    )
+    return bool(message)
 
 
 @transaction.atomic
@@ -243,7 +291,8 @@ def _collaboration_request_submit(*, creator, partner, message, consent) -> Subm
     if open_request is not None:
         still_open = lead.status != LeadStatus.CLOSED and lead.removed_at is None
         if open_request.is_authorized(now) and still_open:
-            return SubmitResult(open_request, created=False)
+            delivered = _repeat_message_deliver(request=open_request, message=message)
+            return SubmitResult(open_request, created=False, message_delivered=delivered)
         # Expired (job not run yet), or closed or removed from the pool by the seller: end it,
         # then renew below.
         open_request.is_open = False
@@ -288,14 +337,27 @@ def _collaboration_request_submit(*, creator, partner, message, consent) -> Subm
         actor=creator.user,
         from_status=from_status,
         to_status=lead.status,
+        text=message,
         created_at=now,
     )
-    notification_create(
-        partner=partner,
-        kind=NotificationKind.NEW_REQUEST,
-        text=f"New collaboration request from @{creator.handle} "
-        f"({Tier(creator.tier).label}). Licensed data until {expires_at:%b %d, %H:%M} UTC.",
-        lead=lead,
+    text = (
+        f"New collaboration request from @{creator.handle} "
+        f"({Tier(creator.tier).label}). Licensed data until {expires_at:%b %d, %H:%M} UTC."
+    )
+    notification_create(partner=partner, kind=NotificationKind.NEW_REQUEST, text=text, lead=lead)
+    mail_queue(
+        to=partner_staff_emails(partner=partner),
+        subject=f"New collaboration request from @{creator.handle}",
+        body=(
+            f"{text}\n\n"
+            + (f"Their message:\n{message}\n\n" if message else "")
+            + f"Open the lead: {lead_url(lead.pk)}\n"
+        ),
+    )
+    from ..signals import collaboration_request_sent  # signals imports this module
+
+    collaboration_request_sent.send(
+        sender=CollaborationRequest, request=request, created=True, message=message
     )
     if was_removed:
         partners_collaborating_recount(partner_ids=[partner.pk])
@@ -508,3 +570,38 @@ def notifications_mark_read(*, partner: Partner, ids: list[int] | None = None) -
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+# The lead workspace: imported last, since these modules use the helpers above.
+from .bulk import BulkResult, leads_bulk_apply  # noqa: E402
+from .notes import note_create, note_delete, note_update  # noqa: E402
+from .owners import lead_assign, staff_member  # noqa: E402
+from .reminders import expiring_authorizations_remind, expiry_digest_send  # noqa: E402
+from .saved_views import saved_view_create, saved_view_delete, saved_view_query_clean  # noqa: E402
+
+__all__ = [
+    "BulkResult",
+    "LEAD_STATUS_FLOW",
+    "NotEligible",
+    "SILVER_RULE",
+    "SubmitResult",
+    "authorizations_expire",
+    "collaboration_request_submit",
+    "expiring_authorizations_remind",
+    "expiry_digest_send",
+    "lead_add",
+    "lead_assign",
+    "lead_figures_sync",
+    "lead_remove",
+    "lead_set_status",
+    "leads_bulk_apply",
+    "note_create",
+    "note_delete",
+    "note_update",
+    "notification_create",
+    "notifications_mark_read",
+    "saved_view_create",
+    "saved_view_delete",
+    "saved_view_query_clean",
+    "staff_member",
+]

@@ -1,0 +1,72 @@
+"""Staff-only notes on a lead: any staff user of the partner writes; only the author edits."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import NOTE_MAX_LENGTH, Lead, LeadEvent, LeadNote
+
+
+def note_clean_body(body) -> str:
+    """A note is plain text of 1 to 5,000 characters once trimmed."""
+    if not isinstance(body, str):
+        raise ValidationError({"body": ["A note is plain text."]})
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": ["Write the note first."]})
+    if len(body) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "body": [
+                    f"A note can be at most {NOTE_MAX_LENGTH:,} characters "
+                    f"(this one has {len(body):,})."
+                ]
+            }
+        )
+    return body
+
+
+def _require_author(note: LeadNote, user) -> None:
+    if note.author_id is None or note.author_id != getattr(user, "pk", None):
+        raise PermissionDenied("Only the note's author can change or delete it.")
+
+
+@transaction.atomic
+def note_create(*, lead: Lead, author, body: str) -> LeadNote:
+    """Add a note to a lead (the caller has checked the author is staff of its partner)."""
+    body = note_clean_body(body)
+    now = timezone.now()
+    note = LeadNote.objects.create(
+        lead=lead, author=author, body=body, created_at=now, updated_at=now
+    )
+    LeadEvent.objects.create(
+        lead=lead, kind=LeadEvent.Kind.NOTE_ADDED, actor=author, created_at=now
+    )
+    return note
+
+
+@transaction.atomic
+def note_update(*, note: LeadNote, user, body: str) -> LeadNote:
+    """The author rewrites their note; anyone else is refused (403)."""
+    _require_author(note, user)
+    if note.deleted_at is not None:
+        raise ValidationError({"body": ["This note was deleted."]})
+    note.body = note_clean_body(body)
+    note.updated_at = timezone.now()
+    note.save(update_fields=["body", "updated_at"])
+    return note
+
+
+@transaction.atomic
+def note_delete(*, note: LeadNote, user) -> bool:
+    """The author deletes their note (soft); the history keeps a `note_deleted` event."""
+    _require_author(note, user)
+    now = timezone.now()
+    deleted = LeadNote.objects.filter(pk=note.pk, deleted_at__isnull=True).update(deleted_at=now)
+    if not deleted:
+        return False
+    note.deleted_at = now
+    LeadEvent.objects.create(
+        lead_id=note.lead_id, kind=LeadEvent.Kind.NOTE_DELETED, actor=user, created_at=now
+    )
+    return True

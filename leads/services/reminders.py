@@ -1,0 +1,176 @@
+"""Acting before expiry: the 24-hour reminder notices and the daily email digest."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from core.clock import business_today
+from core.jobs import job_run_record
+from core.mail import absolute_url, mail_queue
+from core.models import JobRun
+from core.sql import db_value
+from creators.models import Creator, PartnerStaff
+
+from ..models import CollaborationRequest, ExpiryDigest, Lead, Notification, NotificationKind
+
+REMIND_WITHIN = dt.timedelta(hours=24)
+DIGEST_WITHIN = dt.timedelta(hours=48)
+DIGEST_MAX_LEADS = 50
+
+
+def expiring_authorizations_remind(*, now: dt.datetime | None = None) -> JobRun:
+    """Once per request, when 24 hours or less of its authorization remain, notify the lead's
+    owner, or every staff user of the partner when the lead has no owner.
+
+    `expiry_reminded_at` on the request makes it once-only: the job stamps the open, live,
+    unreminded requests due within 24 hours and notifies exactly those, so a rerun finds none.
+    A lead removed from the pool is stamped but nobody is told.
+    """
+    now = now or timezone.now()
+    request_t = CollaborationRequest._meta.db_table
+    lead_t, creator_t = Lead._meta.db_table, Creator._meta.db_table
+    staff_t, notification_t = PartnerStaff._meta.db_table, Notification._meta.db_table
+    when, until = db_value(now), db_value(now + REMIND_WITHIN)
+    notify = f"""
+        INSERT INTO {notification_t} (partner_id, user_id, kind, text, lead_id, created_at,
+                                      read_at)
+        SELECT l.partner_id, COALESCE(l.owner_id, s.user_id), %s,
+               'Data authorization for @' || c.handle
+               || ' ends within 24 hours. Act before the licensed data disappears.',
+               l.id, %s, NULL
+        FROM {{due}} d
+        JOIN {lead_t} l ON l.id = d.lead_id
+        JOIN {creator_t} c ON c.id = l.creator_id
+        LEFT JOIN {staff_t} s ON l.owner_id IS NULL AND s.partner_id = l.partner_id
+        WHERE l.removed_at IS NULL
+    """
+    mark = f"""
+        UPDATE {request_t} SET expiry_reminded_at = %s
+        WHERE is_open = %s AND expiry_reminded_at IS NULL
+          AND authorization_expires_at > %s AND authorization_expires_at <= %s
+    """
+    mark_params = [when, True, when, until]
+    with job_run_record(job=JobRun.Job.REMIND_EXPIRING_AUTHORIZATIONS) as run:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"""
+                    WITH due AS ({mark} RETURNING lead_id),
+                    notified AS ({notify.format(due="due")} RETURNING 1)
+                    SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM notified)
+                    """,
+                    [*mark_params, NotificationKind.AUTHORIZATION_EXPIRING, when],
+                )
+                run.rows_changed, notified = cursor.fetchone()
+            else:
+                cursor.execute(mark, mark_params)
+                run.rows_changed = cursor.rowcount
+                notified = 0
+                if run.rows_changed:
+                    # The requests just stamped carry this run's timestamp: notify exactly those.
+                    cursor.execute(
+                        notify.format(
+                            due=f"(SELECT lead_id FROM {request_t} WHERE expiry_reminded_at = %s)"
+                        ),
+                        [NotificationKind.AUTHORIZATION_EXPIRING, when, when],
+                    )
+                    notified = cursor.rowcount
+            run.detail = f"{notified} notifications"
+    return run
+
+
+def _digest_body(*, user, leads: list[Lead], total: int, now: dt.datetime) -> str:
+    lines = [
+        f"Hello {user.get_full_name() or user.get_username()},",
+        "",
+        f"{total} creator data authorization{'s' if total != 1 else ''} in your Leads Pool "
+        "end within the next 48 hours. Act before the licensed data disappears:",
+        "",
+    ]
+    for lead in leads:
+        left = lead.authorization_expires_at - now
+        hours = max(int(left.total_seconds() // 3600), 0)
+        mine = " (yours)" if lead.owner_id == user.pk else ""
+        lines.append(
+            f"- @{lead.creator.handle} ({lead.get_status_display()}), ends "
+            f"{lead.authorization_expires_at:%b %d, %H:%M} UTC, in {hours} h{mine}: "
+            + absolute_url(f"/seller/leads/{lead.pk}/")
+        )
+    if total > len(leads):
+        lines.append(f"- and {total - len(leads)} more.")
+    lines += [
+        "",
+        "All of them, soonest first: "
+        + absolute_url("/seller/leads/?expiring_within_hours=48&ordering=authorization_expires_at"),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def expiry_digest_send(*, now: dt.datetime | None = None) -> JobRun:
+    """Email each staff user (once per business day) the authorizations in their partner's
+    pool that end within the next 48 hours, soonest first, each linked to its lead.
+
+    An `ExpiryDigest` row per user and day records the send, so a rerun that day sends nothing
+    again. Users without an email address, or whose pool has nothing expiring, get nothing.
+    """
+    now = now or timezone.now()
+    today = business_today()
+    with job_run_record(job=JobRun.Job.SEND_EXPIRY_DIGEST, as_of=today) as run:
+        with transaction.atomic():
+            expiring = Lead.objects.in_pool().filter(
+                authorization_expires_at__gt=now,
+                authorization_expires_at__lte=now + DIGEST_WITHIN,
+            )
+            partner_totals = dict(
+                expiring.order_by().values_list("partner_id").annotate(total=Count("id"))
+            )
+            if not partner_totals:
+                return run
+            sent_today = ExpiryDigest.objects.filter(day=today).values("user_id")
+            users = list(
+                get_user_model()
+                .objects.filter(is_active=True, partner_staff__partner_id__in=list(partner_totals))
+                .exclude(email="")
+                .exclude(pk__in=sent_today)
+                .select_related("partner_staff")
+                .order_by("pk")
+            )
+            if not users:
+                return run
+            # Each partner's soonest leads, once per partner whatever its number of staff.
+            leads_by_partner: dict[int, list[Lead]] = defaultdict(list)
+            for partner_id in {user.partner_staff.partner_id for user in users}:
+                leads_by_partner[partner_id] = list(
+                    expiring.filter(partner_id=partner_id)
+                    .select_related("creator")
+                    .order_by("authorization_expires_at", "id")[:DIGEST_MAX_LEADS]
+                )
+            ExpiryDigest.objects.bulk_create(
+                [
+                    ExpiryDigest(
+                        user=user,
+                        day=today,
+                        leads_count=partner_totals[user.partner_staff.partner_id],
+                        sent_at=now,
+                    )
+                    for user in users
+                ]
+            )
+            for user in users:
+                partner_id = user.partner_staff.partner_id
+                total = partner_totals[partner_id]
+                mail_queue(
+                    to=[user.email],
+                    subject=f"{total} authorization{'s' if total != 1 else ''} "
+                    "expire within 48 hours",
+                    body=_digest_body(
+                        user=user, leads=leads_by_partner[partner_id], total=total, now=now
+                    ),
+                )
+            run.rows_changed = len(users)
+    return run
