@@ -67,7 +67,7 @@ class LeadViewSet(
     serializer_class = LeadSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = LeadPoolFilter
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
     # Read-only lists go to the replica when one is configured (core/replica.py).
     replica_actions = frozenset({"list", "export"})
 

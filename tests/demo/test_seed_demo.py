@@ -131,7 +131,15 @@ class TestTheFullDemo:
 
     def test_im_threads_with_both_sides(self):
         alpha_threads = Thread.objects.filter(partner__slug="alpha")
-        assert 10 <= alpha_threads.count() <= 14
+        # A dozen conversations, besides the thread every collaboration request opens.
+        conversations = alpha_threads.filter(messages__isnull=False).distinct()
+        assert 10 <= conversations.count() <= 14
+        requested = set(
+            CollaborationRequest.objects.filter(partner__slug="alpha").values_list(
+                "creator_id", flat=True
+            )
+        )
+        assert requested <= set(alpha_threads.values_list("creator_id", flat=True))
         handles = set(alpha_threads.values_list("creator__handle", flat=True))
         assert {"creator_bronze", "creator_silver"} <= handles
         for thread in alpha_threads:
