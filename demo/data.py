@@ -79,7 +79,29 @@ NAMED_PROFILES = {
     "creator_bronze": ("Bree Brown", 7_800, "Fashion"),
     "creator_none": ("Nico Newman", 950, "Fitness"),
 }
-DEMO_USERNAMES = ["admin", "seller_a", "seller_b", *NAMED_TIERS]
+# A second staff user of Alpha, so owners, notes and shared views have a teammate.
+SECOND_SELLER = ("seller_a2", "alpha", "Sam", "Lee")
+DEMO_USERNAMES = ["admin", "seller_a", "seller_a2", "seller_b", *NAMED_TIERS]
+# (owner, name, pool query): shared with the owner's team.
+SAVED_VIEWS = [
+    (
+        "seller_a",
+        "Gold+ · 100K–1M · new",
+        "tier=gold&tier=platinum&tier=ruby&tier=emerald&tier=sapphire&tier=diamond"
+        "&followers=100k-1m&status=new",
+    ),
+    (
+        "seller_a2",
+        "Expiring within 24 h",
+        "expiring_within_hours=24&ordering=authorization_expires_at",
+    ),
+]
+NOTES = [
+    "Prefers evening LIVEs (after 6pm PT). Asked about free samples.",
+    "Sent the rate card; follow up on Thursday.",
+    "Great engagement on skincare demos; pitch the serum launch.",
+    "Wants a 4-week series, not one-off shows.",
+]
 # Generated creators' handles look like `ava.martinez_0042`; --reset deletes exactly those.
 GENERATED_HANDLE_REGEX = r"^[a-z]+\.[a-z]+_[0-9]{4}$"
 FIRST_NAMES = (

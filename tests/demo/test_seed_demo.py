@@ -59,7 +59,12 @@ class TestTheFullDemo:
         sellers = dict(
             Partner.objects.filter(staff__isnull=False).values_list("staff__user__username", "name")
         )
-        assert sellers == {"seller_a": "Alpha LIVE Agency", "seller_b": "Bravo Creators Co."}
+        assert sellers == {
+            "seller_a": "Alpha LIVE Agency",
+            "seller_a2": "Alpha LIVE Agency",
+            "seller_b": "Bravo Creators Co.",
+        }
+        assert authenticate(username="seller_a2", password="demo") is not None
         tiers = dict(
             Creator.objects.filter(handle__startswith="creator_").values_list("handle", "tier")
         )
@@ -152,6 +157,33 @@ class TestTheFullDemo:
         assert not CollaborationRequest.objects.filter(
             creator__handle="creator_silver", partner__slug="alpha"
         ).exists()
+
+    def test_alphas_team_at_work_expiring_leads_owners_notes_views_and_mail(self):
+        from django.utils import timezone
+
+        from leads.models import ExpiryDigest, LeadNote, SavedView
+
+        now = timezone.now()
+        alpha = Lead.objects.in_pool().filter(partner__slug="alpha")
+        assert (
+            alpha.filter(
+                authorization_expires_at__gt=now,
+                authorization_expires_at__lte=now + dt.timedelta(hours=24),
+            ).count()
+            >= 3
+        )
+        owners = set(alpha.exclude(owner=None).values_list("owner__username", flat=True))
+        assert owners == {"seller_a", "seller_a2"} and alpha.filter(owner=None).exists()
+        assert LeadNote.objects.filter(lead__partner__slug="alpha").count() >= 4
+        assert sorted(SavedView.objects.filter(shared=True).values_list("name", flat=True)) == [
+            "Expiring within 24 h",
+            "Gold+ · 100K–1M · new",
+        ]
+        kinds = set(Notification.objects.values_list("kind", flat=True))
+        assert {"authorization_expiring", "lead_assigned"} <= kinds
+        assert {"seller_a", "seller_a2", "seller_b"} <= set(
+            ExpiryDigest.objects.values_list("user__username", flat=True)
+        )
 
     def test_a_second_run_changes_nothing(self, capsys):
         before = state()

@@ -10,7 +10,7 @@ from creators.models import Tier
 from im.models import Thread
 from leads.models import Lead, LeadEvent, LeadStatus
 from leads.services import collaboration_request_submit, lead_set_status
-from tests.factories import CreatorUserFactory, LeadFactory, SellerFactory, ThreadFactory
+from tests.factories import CreatorUserFactory, LeadFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
@@ -219,6 +219,11 @@ def test_chat_links_to_the_thread_or_a_confirm_page_and_get_writes_nothing(
 ):
     html = seller.get(f"/seller/leads/{request_lead.pk}/").content.decode()
     assert 'href="/seller/im/start/gold_glow/" data-testid="chat"' in html
+    # The request opened the thread between them: chat goes straight there.
+    requested = Thread.objects.get(partner=partner_a, creator=request_lead.creator)
+    assert seller.get("/seller/im/start/gold_glow/")["Location"] == f"/seller/im/{requested.pk}/"
+    # With no thread, a confirm page; the GET opens nothing.
+    requested.delete()
     start = seller.get("/seller/im/start/gold_glow/")
     assert start.status_code == 200 and "Start the chat" in start.content.decode()
     assert not Thread.objects.filter(partner=partner_a).exists()
@@ -229,7 +234,7 @@ def test_chat_links_to_the_thread_or_a_confirm_page_and_get_writes_nothing(
 
 
 def test_the_im_profile_panel_links_to_the_lead(seller, partner_a, request_lead):
-    thread = ThreadFactory(partner=partner_a, creator=request_lead.creator)
+    thread = Thread.objects.get(partner=partner_a, creator=request_lead.creator)
     html = seller.get(f"/seller/im/{thread.pk}/").content.decode()
     assert f'href="/seller/leads/{request_lead.pk}/" data-testid="open-lead-detail"' in html
 

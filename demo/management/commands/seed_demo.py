@@ -31,10 +31,13 @@ from demo.data import (
     LAST_NAMES,
     NAMED_PROFILES,
     NAMED_TIERS,
+    NOTES,
     OPENERS,
     PARTNERS,
     PASSWORD,
     REPLIES,
+    SAVED_VIEWS,
+    SECOND_SELLER,
     TIER_WEIGHTS,
 )
 from im.models import Message, Side, Thread
@@ -43,11 +46,17 @@ from leads.models import CollaborationRequest, Lead, LeadEvent, LeadStatus, Noti
 from leads.services import (
     authorizations_expire,
     collaboration_request_submit,
+    expiring_authorizations_remind,
+    expiry_digest_send,
     lead_add,
     lead_pool_changed,
     lead_remove,
     lead_set_status,
+    leads_bulk_apply,
+    note_create,
+    saved_view_create,
 )
+from partner_center.celery import app as celery_app
 
 
 def split_cents(rng: random.Random, cents: int, parts: int) -> list[int]:
@@ -95,6 +104,14 @@ class Command(BaseCommand):
             self.create_leads(rng, partners)
             threads = self.create_threads(rng, partners)
             expired = authorizations_expire()
+            self.create_workspace(rng, partners)
+            # Mail goes out by a Celery task once the transaction commits. The demo's mail should
+            # be in var/mail/ when the command ends, worker or not: run those tasks here.
+            eager = celery_app.conf.task_always_eager
+            celery_app.conf.task_always_eager = True
+            transaction.on_commit(lambda: setattr(celery_app.conf, "task_always_eager", eager))
+            expiring_authorizations_remind()
+            expiry_digest_send()
         self.stdout.write(
             f"Demo loaded in {time.monotonic() - started:.1f}s: "
             f"{Creator.objects.count():,} creators, "
@@ -111,7 +128,8 @@ class Command(BaseCommand):
         port = os.environ.get("PORT", "8000")
         self.stdout.write(
             f"Open http://127.0.0.1:{port}/ (admin: http://127.0.0.1:{port}/admin/). "
-            "Demo logins, password 'demo': admin (superuser), seller_a (Alpha LIVE Agency), "
+            "Demo logins, password 'demo': admin (superuser), seller_a and seller_a2 (Alpha LIVE "
+            "Agency), "
             "seller_b (Bravo Creators Co.), creator_diamond, creator_silver, creator_bronze, "
             "creator_none."
         )
@@ -138,6 +156,10 @@ class Command(BaseCommand):
             )
             if staff:
                 PartnerStaff.objects.create(user=self.user(staff), partner=partners[slug])
+        username, slug, first, last = SECOND_SELLER
+        PartnerStaff.objects.create(
+            user=self.user(username, first_name=first, last_name=last), partner=partners[slug]
+        )
         return partners
 
     # --- creators and the feed ------------------------------------------------------------
@@ -367,6 +389,61 @@ class Command(BaseCommand):
             lead_set_status(lead=lead, status=LeadStatus.COLLABORATING, user=seller)
         elif roll < 0.48:
             lead_set_status(lead=lead, status=LeadStatus.CLOSED, user=seller)
+
+    def create_workspace(self, rng: random.Random, partners: dict[str, Partner]) -> None:
+        """Alpha's team at work: leads expiring within 24 hours, owners, notes, shared views."""
+        seller_a = User.objects.get(username="seller_a")
+        seller_a2 = User.objects.get(username=SECOND_SELLER[0])
+        # A few authorizations that end within 24 hours (5, 11 and 20 hours from now), so the
+        # "expires within 24 h" filter, the reminders and the digest have something to show.
+        for slug, hours_left in (("alpha", 5), ("alpha", 11), ("alpha", 20), ("bravo", 9)):
+            request = (
+                CollaborationRequest.objects.filter(
+                    partner=partners[slug],
+                    is_open=True,
+                    lead__removed_at__isnull=True,
+                    authorization_expires_at__gt=self.now + dt.timedelta(days=1),
+                )
+                .exclude(creator__handle="creator_diamond")
+                .order_by("id")
+                .first()
+            )
+            if request is None:
+                continue
+            hours = settings.AUTHORIZATION_DAYS * 24 - hours_left
+            self.backdate_lead(request.lead, self.now - dt.timedelta(hours=hours), request=request)
+        # Owners: a third of Alpha's pool each for seller_a2 and seller_a, the rest unassigned.
+        pool = list(
+            Lead.objects.in_pool()
+            .filter(partner=partners["alpha"])
+            .order_by("id")
+            .values_list("pk", flat=True)
+        )
+        rng.shuffle(pool)
+        third = len(pool) // 3
+        for owner, assigner, ids in (
+            (seller_a2, seller_a, pool[:third]),
+            (seller_a, seller_a2, pool[third : 2 * third]),
+        ):
+            if ids:
+                leads_bulk_apply(
+                    partner=partners["alpha"],
+                    user=assigner,
+                    action="assign",
+                    ids=sorted(ids),
+                    owner_id=owner.pk,
+                )
+        for index, lead in enumerate(Lead.objects.filter(pk__in=pool[:6]).order_by("id")):
+            author = seller_a if index % 2 == 0 else seller_a2
+            note_create(lead=lead, author=author, body=NOTES[index % len(NOTES)])
+        for username, name, query in SAVED_VIEWS:
+            saved_view_create(
+                owner=User.objects.get(username=username),
+                partner=partners["alpha"],
+                name=name,
+                query=query,
+                shared=True,
+            )
 
     def create_threads(self, rng: random.Random, partners: dict[str, Partner]) -> int:
         """A dozen IM threads for Alpha (with creator_bronze and creator_silver) and a few
