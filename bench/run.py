@@ -29,6 +29,9 @@ TARGETS = {
     "leads_ratio": 1.3,
     "leads_queries_max": 6,
     "pool_page_p95_ms": 150,
+    "bulk_set_status_all_s": 10,
+    "bulk_assign_all_s": 10,
+    "bulk_remove_all_s": 10,
 }
 MIX = [
     "",
@@ -227,6 +230,30 @@ def main() -> int:
     _, _, page_cold_queries = measure("/seller/leads/", cold=True)
     figures["leads_queries_max"] = max(api_queries, cold_queries, page_queries, page_cold_queries)
     figures["pool_page_p95_ms"] = pct(page, 95)
+
+    # Bulk actions on every lead of the big partner in one request ("all N matching these
+    # filters"). Each runs in a transaction that is rolled back, so the dataset stays as built
+    # (the commit's WAL flush is not in the figure); vacuumed afterwards for the next run.
+    from django.db import transaction
+
+    def bulk(body):
+        with transaction.atomic():
+            took = timed(
+                lambda: client.post("/api/v1/leads/bulk/", body, content_type="application/json")
+            )
+            transaction.set_rollback(True)
+        return took
+
+    staff_id = user.pk
+    for name, body in (
+        ("bulk_set_status_all_s", {"action": "set_status", "status": "closed", "filters": {}}),
+        ("bulk_assign_all_s", {"action": "assign", "owner": staff_id, "filters": {}}),
+        ("bulk_remove_all_s", {"action": "remove", "filters": {}}),
+    ):
+        figures[name] = statistics.median(bulk(body) for _ in range(3))
+    with connection.cursor() as cursor:
+        for table in ("leads_lead", "leads_leadevent", "leads_collaborationrequest"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
 
     # The page figures (directory, IM inbox, long thread, IM poll, notifications): bench/pages.py.
     from bench import pages
