@@ -300,7 +300,7 @@ def leads_bulk_apply(
 
     Ids outside the caller's pool make the whole request a ValidationError naming `ids`.
     """
-    from . import lead_url, notification_create
+    from . import lead_url, notification_create, partners_collaborating_recount
 
     if action not in ACTIONS:
         raise ValidationError({"action": [f"Use one of {', '.join(ACTIONS)}."]})
@@ -321,6 +321,9 @@ def leads_bulk_apply(
         skipped = target.exclude(status=status).exclude(status__in=sources).count()
         apply = _set_status_pg if postgres else _set_status_chunked
         updated = apply(target, status=status, sources=sources, user=user, now=now)
+        if updated:
+            # The directory's collaborating-creators figure: a recount after the lead writes.
+            partners_collaborating_recount(partner_ids=[partner.pk])
         return BulkResult(updated=updated, skipped=skipped)
 
     if action == "assign":
@@ -356,6 +359,7 @@ def leads_bulk_apply(
     apply = _remove_pg if postgres else _remove_chunked
     updated = apply(target, user=user, now=now)
     if updated:
+        partners_collaborating_recount(partner_ids=[partner.pk])
         one = (
             _changed_lead(kind=LeadEvent.Kind.REMOVED, user=user, now=now) if updated == 1 else None
         )

@@ -236,3 +236,21 @@ def test_a_saved_view_query_must_parse_as_pool_filters(api_as, seller_a):
     assert ok.status_code == 201 and ok.json()["query"] == "status=new"
     dup = api_as(seller_a).post(VIEWS, {"name": "All", "query": ""}, format="json")
     assert dup.status_code == 400 and list(dup.json()["errors"]) == ["name"]
+
+
+def test_bulk_changes_keep_the_directorys_collaborating_count(api_as, seller_a, pool, partner_a):
+    def count():
+        partner_a.refresh_from_db()
+        return partner_a.collaborating_creators
+
+    from leads.services import partners_collaborating_recount
+
+    partners_collaborating_recount(partner_ids=[partner_a.pk])
+    assert count() == 1
+    ids = [lead.pk for lead in pool[:4]]
+    api_as(seller_a).post(
+        BULK, {"action": "set_status", "status": "collaborating", "ids": ids}, format="json"
+    )
+    assert count() == 5
+    api_as(seller_a).post(BULK, {"action": "remove", "ids": ids[:2]}, format="json")
+    assert count() == 3
