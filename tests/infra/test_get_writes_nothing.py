@@ -22,7 +22,13 @@ from creators.services import tiers_refresh
 from im.models import Side
 from im.services import message_send, thread_open
 from leads.models import CollaborationRequest, Lead, Notification
-from leads.services import authorizations_expire, collaboration_request_submit, lead_add
+from leads.services import (
+    authorizations_expire,
+    collaboration_request_submit,
+    lead_add,
+    note_create,
+    saved_view_create,
+)
 from tests.factories import CreatorDailyStatsFactory, CreatorUserFactory
 
 # Query strings that make a GET do more than its bare route: a link that names a creator
@@ -39,10 +45,14 @@ EXTRA_GETS = [
     "/api/v1/im/threads/?is_lead=true",
     "/api/v1/im/threads/{thread}/messages/?page=1",
     "/api/v1/leads/?tier=silver",
+    "/api/v1/leads/?owner=me&expiring_within_hours=24&ordering=authorization_expires_at",
+    "/api/v1/leads/export.csv?owner=none",
 ]
 
 # Which object an API route's `<pk>` names, by the route's prefix.
 API_PK = {
+    "/api/v1/leads/<lead_pk>/notes/": "note",
+    "/api/v1/saved-views/": "saved_view",
     "/api/v1/partners/": "partner",
     "/api/v1/leads/": "lead",
     "/api/v1/notifications/": "notification",
@@ -63,6 +73,8 @@ def world(partner_a, seller_a, creator_silver, creator_bronze, admin_user):
     tiers_refresh()
     authorizations_expire()
     api_token_issue(user=seller_a)
+    note = note_create(lead=Lead.objects.order_by("pk").first(), author=seller_a, body="Note")
+    view = saved_view_create(owner=seller_a, partner=partner_a, name="View", query="status=new")
     new_creator = CreatorUserFactory(handle="no_thread_yet")
     return {
         "partner": partner_a.pk,
@@ -76,6 +88,8 @@ def world(partner_a, seller_a, creator_silver, creator_bronze, admin_user):
         "user": seller_a.pk,
         "job": JobRun.Job.EXPIRE_AUTHORIZATIONS.value,
         "content_type": ContentType.objects.get_for_model(Partner).pk,
+        "note": note.pk,
+        "saved_view": view.pk,
     }
 
 
@@ -106,6 +120,7 @@ def _fill(route: str, ids: dict) -> str:
             "request_id": "request",
             "content_type_id": "content_type",
             "id": "user",
+            "lead_pk": "lead",
         }.get(name, name)
         assert key in ids, f"teach this test the parameter {name!r} of {route}"
         return str(ids[key])
