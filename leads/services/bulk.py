@@ -300,7 +300,12 @@ def leads_bulk_apply(
 
     Ids outside the caller's pool make the whole request a ValidationError naming `ids`.
     """
-    from . import lead_url, notification_create, partners_collaborating_recount
+    from . import (
+        lead_pool_changed,
+        lead_url,
+        notification_create,
+        partners_collaborating_recount,
+    )
 
     if action not in ACTIONS:
         raise ValidationError({"action": [f"Use one of {', '.join(ACTIONS)}."]})
@@ -322,13 +327,17 @@ def leads_bulk_apply(
         apply = _set_status_pg if postgres else _set_status_chunked
         updated = apply(target, status=status, sources=sources, user=user, now=now)
         if updated:
-            # The directory's collaborating-creators figure: a recount after the lead writes.
+            # The directory's collaborating-creators figure: a recount after the lead writes;
+            # then the pool's count version (its cached counts are recounted).
             partners_collaborating_recount(partner_ids=[partner.pk])
+            lead_pool_changed(partner_ids=[partner.pk])
         return BulkResult(updated=updated, skipped=skipped)
 
     if action == "assign":
         apply = _assign_pg if postgres else _assign_chunked
         updated = apply(target, owner_id=owner_id, user=user, now=now)
+        if updated:
+            lead_pool_changed(partner_ids=[partner.pk])
         if updated and owner is not None and owner != user:
             from core.mail import mail_queue
 
@@ -360,6 +369,7 @@ def leads_bulk_apply(
     updated = apply(target, user=user, now=now)
     if updated:
         partners_collaborating_recount(partner_ids=[partner.pk])
+        lead_pool_changed(partner_ids=[partner.pk])
         one = (
             _changed_lead(kind=LeadEvent.Kind.REMOVED, user=user, now=now) if updated == 1 else None
         )
