@@ -254,3 +254,18 @@ def test_bulk_changes_keep_the_directorys_collaborating_count(api_as, seller_a, 
     assert count() == 5
     api_as(seller_a).post(BULK, {"action": "remove", "ids": ids[:2]}, format="json")
     assert count() == 3
+
+
+def test_cached_pool_counts_follow_bulk_changes(api_as, seller_a, pool):
+    def count(query):
+        return api_as(seller_a).get(f"/api/v1/leads/?{query}").json()["count"]
+
+    assert (count("status=new"), count("tier=gold"), count("")) == (4, 4, 6)
+    api_as(seller_a).post(
+        BULK,
+        {"action": "set_status", "status": "contacted", "filters": {"status": "new"}},
+        format="json",
+    )
+    assert (count("status=new"), count("status=contacted")) == (0, 5)
+    api_as(seller_a).post(BULK, {"action": "remove", "filters": {"tier": "gold"}}, format="json")
+    assert (count("tier=gold"), count("")) == (0, 2)
