@@ -198,3 +198,20 @@ def test_the_file_backend_writes_mail_under_the_configured_folder(
         collaboration_request_submit(creator=creator, partner=partner_a, consent=True)
     files = list((tmp_path / "mail").iterdir())
     assert len(files) == 1 and "@file_face" in files[0].read_text()
+
+
+def test_mail_suppressed_sends_nothing_inside_it(
+    partner_a, seller_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    from core.mail import mail_suppressed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with mail_suppressed():
+            collaboration_request_submit(
+                creator=CreatorUserFactory(tier=Tier.GOLD), partner=partner_a, consent=True
+            )
+        assert mailoutbox == []
+        collaboration_request_submit(
+            creator=CreatorUserFactory(tier=Tier.GOLD), partner=partner_a, consent=True
+        )
+    assert len(mailoutbox) == 1

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.clock import business_today, tier_refresh_latest
+from core.mail import mail_suppressed
 from creators.models import Creator, CreatorDailyStats, Partner, PartnerStaff, Tier
 from creators.services import followers_refresh, tier_thresholds, tier_window, tiers_refresh
 from demo.data import (
@@ -101,17 +102,21 @@ class Command(BaseCommand):
             tiers = tiers_refresh(as_of=self.as_of)
             followers = followers_refresh()
             self.check_named_tiers()
-            self.create_leads(rng, partners)
-            threads = self.create_threads(rng, partners)
-            expired = authorizations_expire()
-            self.create_workspace(rng, partners)
             # Mail goes out by a Celery task once the transaction commits. The demo's mail should
-            # be in var/mail/ when the command ends, worker or not: run those tasks here.
+            # be in var/mail/ when the command ends, worker or not: run those tasks here. The
+            # history it builds (months of past requests) sends none; the fresh request, the
+            # assignments and the day's reminders and digest do.
             eager = celery_app.conf.task_always_eager
             celery_app.conf.task_always_eager = True
-            transaction.on_commit(lambda: setattr(celery_app.conf, "task_always_eager", eager))
+            with mail_suppressed():
+                self.create_leads(rng, partners)
+                threads = self.create_threads(rng, partners)
+            expired = authorizations_expire()
+            self.create_workspace(rng, partners)
             expiring_authorizations_remind()
             expiry_digest_send()
+            # Last on-commit callback: the mail tasks queued before it run eagerly first.
+            transaction.on_commit(lambda: setattr(celery_app.conf, "task_always_eager", eager))
         self.stdout.write(
             f"Demo loaded in {time.monotonic() - started:.1f}s: "
             f"{Creator.objects.count():,} creators, "
@@ -359,18 +364,20 @@ class Command(BaseCommand):
             return
         is_diamond = creator.handle == "creator_diamond"
         if creator.tier >= Tier.SILVER and (is_diamond or rng.random() < 0.6):
-            request = collaboration_request_submit(
-                creator=creator,
-                partner=partner,
-                message=rng.choice(
-                    [
-                        "Hi! I'd love to host LIVE sessions for your brands.",
-                        "I sell out most LIVEs in my category; let's talk about a series.",
-                        "",
-                    ]
-                ),
-                consent=True,
-            ).request
+            # The fresh request to Alpha mails its staff, as a new request does.
+            with mail_suppressed(not is_diamond):
+                request = collaboration_request_submit(
+                    creator=creator,
+                    partner=partner,
+                    message=rng.choice(
+                        [
+                            "Hi! I'd love to host LIVE sessions for your brands.",
+                            "I sell out most LIVEs in my category; let's talk about a series.",
+                            "",
+                        ]
+                    ),
+                    consent=True,
+                ).request
             lead = request.lead
             # About half are older than AUTHORIZATION_DAYS: their authorization has expired.
             hours = 3 if is_diamond else rng.randint(1, 24 * 14)
