@@ -188,10 +188,10 @@ class CollaborationRequestAdmin(LicensedDataMixin, admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["partner", "kind", "text", "lead", "created_at", "read_at"]
-    list_filter = ["kind", "partner", ("read_at", admin.EmptyFieldListFilter)]
+    list_display = ["partner", "user", "kind", "text", "lead", "created_at"]
+    list_filter = ["kind", "partner"]
     search_fields = ["text", "partner__name"]
-    list_select_related = ["partner", "lead__creator", "lead__partner"]
+    list_select_related = ["partner", "user", "lead__creator", "lead__partner"]
     raw_id_fields = ["partner", "lead", "user"]
     date_hierarchy = "created_at"
     show_full_result_count = False

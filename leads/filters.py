@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.api.filters import StrictBooleanFilter
 from creators.models import MAX_FOLLOWERS, Tier
 
-from .models import LeadSource, LeadStatus
+from .models import LeadSource, LeadStatus, Notification, NotificationKind
 
 # Half-open ranges [low, high): 10,000 followers belong to 10K–100K.
 FOLLOWER_PRESETS = {
@@ -233,10 +233,16 @@ class LeadPoolFilter(django_filters.FilterSet):
 
 
 class NotificationFilter(django_filters.FilterSet):
-    """`GET /api/v1/notifications/?unread=true|false`."""
+    """`GET /api/v1/notifications/?unread=true|false&kind=…`; unread is the caller's own."""
 
     unread = StrictBooleanFilter(
-        field_name="read_at",
-        lookup_expr="isnull",
+        method="filter_unread",
         help_text="true: only unread ones; false: only read ones. Any other value answers 400.",
     )
+    kind = django_filters.ChoiceFilter(
+        choices=NotificationKind.choices, help_text="Only notifications of this kind."
+    )
+
+    def filter_unread(self, queryset, name, value):
+        unread = Notification.unread_for(self.request.user)
+        return queryset.filter(unread) if value else queryset.exclude(unread)

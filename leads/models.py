@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from creators.models import Creator, Partner, Tier
@@ -343,7 +344,12 @@ class NotificationKind(models.TextChoices):
 
 
 class Notification(models.Model):
-    """A message to a partner's sellers (all staff when `user` is empty)."""
+    """One event for a partner's sellers: every staff user when `user` is empty, else that one.
+
+    Read state is per user and lives apart (`NotificationReadMark`, `NotificationRead`), so a
+    notification is written once however many staff the partner has, and the expiry job stays
+    one INSERT ... SELECT.
+    """
 
     partner = models.ForeignKey(
         Partner, on_delete=models.CASCADE, related_name="notifications", db_index=False
@@ -354,6 +360,7 @@ class Notification(models.Model):
         null=True,
         blank=True,
         related_name="notifications",
+        db_index=False,  # notification_partner_id_idx carries user_id for the visibility test
     )
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     text = models.CharField(max_length=255)
@@ -361,25 +368,85 @@ class Notification(models.Model):
         Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["partner", "-created_at"], name="notification_partner_idx"),
+            models.Index(fields=["partner", "-created_at", "-id"], name="notification_partner_idx"),
+            # The unread count walks (partner, id > the reader's mark); user_id rides along so
+            # PostgreSQL can answer "for everyone or for me" from the index alone.
+            models.Index(fields=["partner", "id", "user"], name="notification_partner_id_idx"),
             models.Index(
-                fields=["partner"],
-                name="notification_unread_idx",
-                condition=Q(read_at__isnull=True),
+                fields=["partner", "kind", "-created_at", "-id"], name="notification_kind_idx"
             ),
         ]
 
     def __str__(self) -> str:
         return self.text
 
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
+    @classmethod
+    def visible_to(cls, *, partner, user):
+        """What one seller sees: the partner's notifications for everyone, and those for them."""
+        return cls.objects.filter(partner=partner).filter(Q(user__isnull=True) | Q(user=user))
+
+    @staticmethod
+    def unread_for(user) -> Q:
+        """Unread by this user: newer than their read-through mark and not read one by one
+        (sargable on (partner, id): the mark is an uncorrelated subquery)."""
+        mark = Coalesce(
+            models.Subquery(
+                NotificationReadMark.objects.filter(user=user).values("read_through_id")[:1]
+            ),
+            models.Value(0),
+        )
+        read = NotificationRead.objects.filter(user=user, notification=models.OuterRef("pk"))
+        return Q(pk__gt=mark) & ~Q(models.Exists(read))
+
+
+class NotificationReadMark(models.Model):
+    """A seller's "read through" mark: every notification with an id up to it is read.
+
+    "Mark all read" moves the mark (one row written, whatever the volume), so the badge can
+    always reach zero and counting unread ones scans only what is newer than the mark.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_read_mark",
+    )
+    read_through_id = models.BigIntegerField(default=0)
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} read through #{self.read_through_id}"
+
+
+class NotificationRead(models.Model):
+    """One seller read one notification newer than their mark (single reads, reads by kind).
+
+    Rows at or below the mark say nothing new; "mark all read" deletes them.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_reads",
+        db_index=False,  # the unique (user, notification) serves it
+    )
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "notification"], name="one_read_per_user_and_notification"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read #{self.notification_id}"
 
 
 NOTE_MAX_LENGTH = 5000

@@ -5,8 +5,25 @@ import hashlib
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, RowNumber, TruncDate
 from django.utils import timezone
 
 from creators.models import Partner
@@ -20,6 +37,9 @@ from .models import (
     LeadNote,
     LeadPoolVersion,
     Notification,
+    NotificationKind,
+    NotificationRead,
+    NotificationReadMark,
     SavedView,
     authorized_q,
 )
@@ -228,18 +248,6 @@ def collaboration_request_pending(*, creator, partner, now=None) -> Collaboratio
     return candidate if candidate is not None and candidate.is_pending(now) else None
 
 
-def notification_list(*, partner, user=None):
-    """A partner's notifications (for all its staff, or for this seller)."""
-    qs = Notification.objects.filter(partner=partner)
-    if user is not None:
-        qs = qs.filter(Q(user__isnull=True) | Q(user=user))
-    return qs
-
-
-def notification_unread_count(*, partner, user=None) -> int:
-    return notification_list(partner=partner, user=user).filter(read_at__isnull=True).count()
-
-
 def lead_of_partner(*, partner, lead_id) -> Lead:
     """One of the partner's leads, in the pool or removed (its history stays readable), with
     owner, message and notes_count."""
@@ -258,3 +266,151 @@ def lead_history(*, lead):
         .select_related("actor", "from_owner", "to_owner")
         .order_by("created_at", "id")
     )
+
+
+# Kinds that arrive in batches (a job's run, a busy day): the page folds each day's run of them
+# into one expandable group. A removal is rare and always shown on its own.
+GROUPED_KINDS = (
+    NotificationKind.NEW_REQUEST,
+    NotificationKind.AUTHORIZATION_EXPIRED,
+    NotificationKind.AUTHORIZATION_EXPIRING,
+    NotificationKind.LEAD_ASSIGNED,
+)
+GROUP_PREVIEW = 10
+
+
+def _read_mark(user):
+    return NotificationReadMark.objects.filter(user=user)
+
+
+def _read_through(user):
+    """The user's "read through" id, as an uncorrelated subquery (0 before any mark)."""
+    return Coalesce(Subquery(_read_mark(user).values("read_through_id")[:1]), Value(0))
+
+
+def _read_row(user):
+    return NotificationRead.objects.filter(user=user, notification=OuterRef("pk"))
+
+
+def _unread(user) -> Q:
+    return Notification.unread_for(user)
+
+
+def notification_visible(*, partner, user):
+    """What one seller sees: the partner's notifications for everyone, and those for them."""
+    return Notification.visible_to(partner=partner, user=user)
+
+
+def notification_list(*, partner, user, unread: bool | None = None, kind: str | None = None):
+    """A seller's notifications, newest first, each with this seller's `is_read` and `read_at`."""
+    read_through = _read_through(user)
+    qs = notification_visible(partner=partner, user=user).annotate(
+        is_read=ExpressionWrapper(
+            Q(pk__lte=read_through) | Q(Exists(_read_row(user))), output_field=BooleanField()
+        ),
+        read_at=Coalesce(
+            Subquery(_read_row(user).values("read_at")[:1]),
+            Case(
+                When(
+                    pk__lte=read_through,
+                    then=Subquery(_read_mark(user).values("marked_at")[:1]),
+                ),
+                default=Value(None, output_field=DateTimeField()),
+            ),
+        ),
+    )
+    if unread is True:
+        qs = qs.filter(_unread(user))
+    elif unread is False:
+        qs = qs.exclude(_unread(user))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, partner, user) -> int:
+    """The bell's figure: one count over what is newer than the seller's mark."""
+    return notification_visible(partner=partner, user=user).filter(_unread(user)).count()
+
+
+def _group_key():
+    """SQL for the page's group of a notification: `kind:YYYY-MM-DD` (UTC) for a batch kind,
+    `#id` for the rest (as `notification_group_key` says in Python)."""
+    return Case(
+        When(
+            kind__in=GROUPED_KINDS,
+            then=Concat(
+                "kind", Value(":"), Cast(TruncDate("created_at", tzinfo=dt.UTC), CharField())
+            ),
+        ),
+        default=Concat(Value("#"), Cast("id", CharField())),
+        output_field=CharField(),
+    )
+
+
+def notification_groups(*, partner, user, unread: bool | None = None, kind: str | None = None):
+    """The page's rows: a day's notifications of a batch kind fold into one group, others stand
+    alone. Newest first; each row has `kind`, `day`, `count`, `unread`, `latest`, `last_id`.
+
+    One GROUP BY over the seller's notifications (the page paginates it): the groups are what
+    the seller reads, while the API keeps one item per event.
+    """
+    day = TruncDate("created_at", tzinfo=dt.UTC)
+    base = notification_visible(partner=partner, user=user)
+    if unread is True:
+        base = base.filter(_unread(user))
+    elif unread is False:
+        base = base.exclude(_unread(user))
+    if kind:
+        base = base.filter(kind=kind)
+    return (
+        base.annotate(group_key=_group_key())
+        .values("group_key")
+        .annotate(
+            kind=Min("kind"),
+            day=Min(day),
+            count=Count("id"),
+            unread=Count("id", filter=_unread(user)),
+            latest=Max("created_at"),
+            last_id=Max("id"),
+        )
+        .order_by("-latest", "-last_id")
+    )
+
+
+def notification_group_members(*, partner, user, groups) -> dict:
+    """The notifications behind a page of groups, in one query: a lone item itself, a group's
+    newest GROUP_PREVIEW. Answers {group_key: [Notification, ...]}."""
+    wanted = Q(pk__in=[g["last_id"] for g in groups if g["count"] == 1])
+    for group in groups:
+        if group["count"] > 1:
+            start = dt.datetime.combine(group["day"], dt.time.min, tzinfo=dt.UTC)
+            wanted |= Q(
+                kind=group["kind"],
+                created_at__gte=start,
+                created_at__lt=start + dt.timedelta(days=1),
+            )
+    qs = (
+        notification_list(partner=partner, user=user)
+        .filter(wanted)
+        .select_related("lead__creator")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[_group_key()],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=GROUP_PREVIEW)
+    )
+    members: dict[str, list] = {}
+    for notification in qs:
+        members.setdefault(notification_group_key(notification), []).append(notification)
+    return members
+
+
+def notification_group_key(notification) -> str:
+    """The page's group of one notification (the same key `notification_groups` builds)."""
+    if notification.kind in GROUPED_KINDS:
+        return f"{notification.kind}:{notification.created_at.astimezone(dt.UTC).date()}"
+    return f"#{notification.pk}"

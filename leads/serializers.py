@@ -222,9 +222,18 @@ class LeadBulkResultSerializer(serializers.Serializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """One event; `is_read` and `read_at` are the caller's own (from `notification_list`)."""
+
     is_read = serializers.BooleanField(read_only=True)
+    read_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    for_everyone = serializers.SerializerMethodField(
+        help_text="True when it went to all the partner's staff, false when only to the caller."
+    )
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "text", "lead", "created_at", "read_at", "is_read"]
+        fields = ["id", "kind", "text", "lead", "created_at", "read_at", "is_read", "for_everyone"]
         read_only_fields = fields
+
+    def get_for_everyone(self, notification) -> bool:
+        return notification.user_id is None

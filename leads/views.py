@@ -4,8 +4,11 @@ The lead workspace's other pages (lead detail, notes, owner, bulk actions, saved
 `leads/pages/`, one module per sub-domain.
 """
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -18,7 +21,7 @@ from core.roles import seller_partner, seller_required
 
 from . import selectors, services
 from .filters import FOLLOWER_CHOICES, ORDERING_CHOICES, TIER_CHOICES
-from .models import Lead, LeadSource, LeadStatus
+from .models import Lead, LeadSource, LeadStatus, NotificationKind
 from .pages.common import freshness, row_facts
 from .pages.detail import detail_answer, from_detail
 
@@ -130,32 +133,135 @@ def lead_remove(request, lead_id):
     return render(request, "leads/_row_removed.html", {"lead": lead})
 
 
-NOTIFICATIONS_SHOWN = 100
+NOTIFICATION_GROUPS_PER_PAGE = 25
+
+
+def _notification_filters(params) -> tuple[str | None, bool | None]:
+    kind = params.get("kind") or None
+    if kind not in NotificationKind.values:
+        kind = None
+    show = params.get("show")
+    return kind, (True if show == "unread" else None)
+
+
+def _day(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
 
 
 @seller_required
 def notification_list(request):
-    """The seller's notifications, newest first. Reading the page marks nothing read: the
-    seller marks them with the explicit "Mark all read" (a POST)."""
+    """The seller's notifications, newest first: a page of groups ("12 authorizations expired
+    on Nov 22", expandable) and lone items. Reading the page marks nothing read: the seller
+    does that with a button (a POST)."""
     partner = seller_partner(request.user)
-    notifications = list(
-        selectors.notification_list(partner=partner, user=request.user)
-        .select_related("lead__creator")
-        .order_by("-created_at", "-id")[:NOTIFICATIONS_SHOWN]
-    )
+    kind, unread = _notification_filters(request.GET)
+    day = _day(request.GET.get("day")) if kind else None
+    if day is not None:
+        # "Show all" of one group: that day's notifications of the kind, one per row.
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+        items = (
+            selectors.notification_list(
+                partner=partner, user=request.user, unread=unread, kind=kind
+            )
+            .filter(created_at__gte=start, created_at__lt=start + dt.timedelta(days=1))
+            .select_related("lead__creator")
+        )
+        page = Paginator(items, NOTIFICATION_GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+        rows = [{"count": 1, "members": [n]} for n in page.object_list]
+    else:
+        groups = selectors.notification_groups(
+            partner=partner, user=request.user, unread=unread, kind=kind
+        )
+        page = Paginator(groups, NOTIFICATION_GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        members = selectors.notification_group_members(
+            partner=partner, user=request.user, groups=rows
+        )
+        for row in rows:
+            row["members"] = members.get(row["group_key"], [])
+            row["label"] = _group_label(row)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "leads/notifications.html",
-        {"nav": "notifications", "notifications": notifications},
+        {
+            "nav": "notifications",
+            "page": page,
+            "rows": rows,
+            "kind": kind or "",
+            "day": day,
+            "show": "unread" if unread else "",
+            "kind_choices": NotificationKind.choices,
+            "query": query.urlencode(),
+        },
     )
+
+
+GROUP_LABELS = {
+    NotificationKind.NEW_REQUEST: ("new collaboration request", "new collaboration requests"),
+    NotificationKind.AUTHORIZATION_EXPIRED: ("authorization expired", "authorizations expired"),
+    NotificationKind.AUTHORIZATION_EXPIRING: (
+        "authorization expiring within 24 hours",
+        "authorizations expiring within 24 hours",
+    ),
+    NotificationKind.LEAD_ASSIGNED: ("lead assigned to you", "leads assigned to you"),
+}
+
+
+def _group_label(row) -> str:
+    one, many = GROUP_LABELS.get(row["kind"], ("notification", "notifications"))
+    return f"{row['count']:,} {one if row['count'] == 1 else many}"
+
+
+def _back_to_notifications(request):
+    back = request.POST.get("next", "")
+    if back.startswith("/seller/notifications/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        return redirect(back)
+    return redirect("notifications")
 
 
 @seller_required
 @require_POST
 def notifications_read_all(request):
-    """Mark every notification this seller sees read, then show the list again."""
+    """Mark every notification this seller sees read (or every one of a kind, or one day's
+    group, or the given ids), for this seller only; then show the list again."""
     partner = seller_partner(request.user)
-    visible = selectors.notification_list(partner=partner, user=request.user).values("pk")
-    marked = services.notifications_mark_read(partner=partner, ids=visible)
-    messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} read.")
-    return redirect("notifications")
+    kind = request.POST.get("kind") or None
+    if kind not in NotificationKind.values:
+        kind = None
+    ids = None
+    raw_ids = request.POST.getlist("id")
+    if raw_ids:
+        ids = [int(raw) for raw in raw_ids if raw.isdigit()]
+    day = _day(request.POST.get("day")) if kind else None
+    if day is not None:
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+        ids = (
+            selectors.notification_visible(partner=partner, user=request.user)
+            .filter(kind=kind, created_at__gte=start, created_at__lt=start + dt.timedelta(days=1))
+            .values("pk")
+        )
+    marked = services.notifications_mark_read(
+        partner=partner, user=request.user, ids=ids, kind=kind
+    )
+    if request.htmx:
+        response = notification_badge(request)
+        response["HX-Trigger"] = "notifications-read"
+        return response
+    messages.success(request, f"Marked {marked:,} notification{'s' if marked != 1 else ''} read.")
+    return _back_to_notifications(request)
+
+
+@seller_required
+def notification_badge(request):
+    """The bell's unread count, polled by htmx every few seconds (a read; it changes nothing)."""
+    unread = selectors.notification_unread_count(
+        partner=seller_partner(request.user), user=request.user
+    )
+    return render(request, "leads/_notification_bell.html", {"unread_notifications": unread})

@@ -26,6 +26,11 @@ urlpatterns = [
         lead_views.notifications_read_all,
         name="notifications_read_all",
     ),
+    path(
+        "seller/notifications/badge/",
+        lead_views.notification_badge,
+        name="notification_badge",
+    ),
     path("api/v1/", include("partner_center.api.urls")),
 ]
 

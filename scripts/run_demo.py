@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_LOGINS = (
     "admin",
     "seller_a",
+    "seller_a2",
     "seller_b",
     "creator_diamond",
     "creator_silver",

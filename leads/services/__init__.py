@@ -33,6 +33,8 @@ from ..models import (
     LeadStatus,
     Notification,
     NotificationKind,
+    NotificationRead,
+    NotificationReadMark,
     creator_search_text,
 )
 
@@ -492,11 +494,11 @@ _EXPIRE_MARK_SQL = f"""
 def _expire_notify_sql(expired: str) -> str:
     return f"""
         INSERT INTO {Notification._meta.db_table}
-            (partner_id, user_id, kind, text, lead_id, created_at, read_at)
+            (partner_id, user_id, kind, text, lead_id, created_at)
         SELECT l.partner_id, NULL, %(kind)s,
                'Data authorization expired for @' || c.handle
                || '. The lead stays in the pool without licensed data.',
-               l.id, %(now)s, NULL
+               l.id, %(now)s
         FROM {expired} e
         JOIN {Lead._meta.db_table} l ON l.id = e.lead_id
         JOIN {Creator._meta.db_table} c ON c.id = l.creator_id
@@ -564,12 +566,48 @@ def lead_figures_sync(**kwargs) -> int:
     return changed
 
 
-def notifications_mark_read(*, partner: Partner, ids: list[int] | None = None) -> int:
-    """Mark a partner's notifications read (these ids, or all); returns how many changed."""
-    unread = Notification.objects.filter(partner=partner, read_at__isnull=True)
+@transaction.atomic
+def notifications_mark_read(
+    *, partner: Partner, user, ids: list[int] | None = None, kind: str | None = None
+) -> int:
+    """Mark notifications read for this seller only: these ids, every one of a kind, or all.
+
+    "All" moves the seller's read-through mark to the newest notification they can see (one
+    row, whatever the volume) and drops their single reads below it. Ids and kinds insert
+    read rows in one INSERT ... SELECT. Returns how many were unread before.
+    """
+    now = timezone.now()
+    visible = Notification.visible_to(partner=partner, user=user)
+    unread = visible.filter(Notification.unread_for(user))
+    if kind:
+        unread = unread.filter(kind=kind)
+    if ids is None and kind is None:
+        marked = unread.count()
+        newest = visible.order_by("-id").values_list("id", flat=True).first()
+        if newest is None:
+            return 0
+        mark, _ = NotificationReadMark.objects.select_for_update().get_or_create(user=user)
+        if newest > mark.read_through_id:
+            mark.read_through_id = newest
+            mark.marked_at = now
+            mark.save(update_fields=["read_through_id", "marked_at"])
+        NotificationRead.objects.filter(
+            user=user, notification_id__lte=mark.read_through_id
+        ).delete()
+        return marked
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+    select_sql, params = unread.order_by().values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {NotificationRead._meta.db_table} (user_id, notification_id, read_at)
+            SELECT %s, unread.id, %s FROM ({select_sql}) unread WHERE TRUE
+            ON CONFLICT (user_id, notification_id) DO NOTHING
+            """,
+            [user.pk, db_value(now), *params],
+        )
+        return cursor.rowcount
 
 
 # The lead workspace: imported last, since these modules use the helpers above.

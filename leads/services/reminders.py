@@ -36,12 +36,11 @@ def expiring_authorizations_remind(*, now: dt.datetime | None = None) -> JobRun:
     staff_t, notification_t = PartnerStaff._meta.db_table, Notification._meta.db_table
     when, until = db_value(now), db_value(now + REMIND_WITHIN)
     notify = f"""
-        INSERT INTO {notification_t} (partner_id, user_id, kind, text, lead_id, created_at,
-                                      read_at)
+        INSERT INTO {notification_t} (partner_id, user_id, kind, text, lead_id, created_at)
         SELECT l.partner_id, COALESCE(l.owner_id, s.user_id), %s,
                'Data authorization for @' || c.handle
                || ' ends within 24 hours. Act before the licensed data disappears.',
-               l.id, %s, NULL
+               l.id, %s
         FROM {{due}} d
         JOIN {lead_t} l ON l.id = d.lead_id
         JOIN {creator_t} c ON c.id = l.creator_id

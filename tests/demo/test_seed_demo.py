@@ -5,7 +5,7 @@ import io
 from collections import Counter
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db.models import F, Max, Min
 from django.utils import timezone
@@ -16,6 +16,7 @@ from creators.models import Creator, CreatorDailyStats, Partner, Tier, TierHisto
 from demo.management.commands.seed_demo import Command as SeedDemo
 from im.models import Message, Thread
 from leads.models import CollaborationRequest, Lead, LeadSource, LeadStatus, Notification
+from leads.selectors import notification_unread_count
 
 pytestmark = pytest.mark.django_db
 BANDS = [0, 10_000, 100_000, 1_000_000, 10_000_000]
@@ -208,3 +209,15 @@ def test_reset_loads_the_demo_again_and_prints_the_logins(capsys):
     assert Creator.objects.get(handle="creator_silver").tier == Tier.SILVER
     assert state()[:5] == first[:5]
     assert authenticate(username="seller_b", password="demo") is not None
+
+
+@pytest.mark.usefixtures("seeded")
+def test_the_two_alpha_sellers_have_their_own_read_state():
+    a, a2 = (get_user_model().objects.get(username=name) for name in ("seller_a", "seller_a2"))
+    partner = a.partner_staff.partner
+    assert a2.partner_staff.partner == partner
+    assert (
+        0
+        < notification_unread_count(partner=partner, user=a)
+        < notification_unread_count(partner=partner, user=a2)
+    )

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO_LOGINS = [
     "admin",
     "seller_a",
+    "seller_a2",
     "seller_b",
     "creator_diamond",
     "creator_silver",

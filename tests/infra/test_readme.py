@@ -11,6 +11,7 @@ CI = (ROOT / ".ci" / "run").read_text()
 DEMO_LOGINS = [
     "admin",
     "seller_a",
+    "seller_a2",
     "seller_b",
     "creator_diamond",
     "creator_silver",

@@ -43,7 +43,14 @@ from demo.data import (
 )
 from im.models import Message, Side, Thread
 from im.services import message_send, thread_open
-from leads.models import CollaborationRequest, Lead, LeadEvent, LeadStatus, Notification
+from leads.models import (
+    CollaborationRequest,
+    Lead,
+    LeadEvent,
+    LeadStatus,
+    Notification,
+    NotificationReadMark,
+)
 from leads.services import (
     authorizations_expire,
     collaboration_request_submit,
@@ -115,6 +122,7 @@ class Command(BaseCommand):
             self.create_workspace(rng, partners)
             expiring_authorizations_remind()
             expiry_digest_send()
+            self.read_older_notifications()
             # Last on-commit callback: the mail tasks queued before it run eagerly first.
             transaction.on_commit(lambda: setattr(celery_app.conf, "task_always_eager", eager))
         self.stdout.write(
@@ -138,6 +146,24 @@ class Command(BaseCommand):
             "seller_b (Bravo Creators Co.), creator_diamond, creator_silver, creator_bronze, "
             "creator_none."
         )
+
+    def read_older_notifications(self):
+        """seller_a has read what is older than a day; seller_a2 has read nothing, so the two
+        bells differ (read state is per user)."""
+        seller_a = User.objects.get(username="seller_a")
+        partner = seller_a.partner_staff.partner
+        older = (
+            Notification.objects.filter(
+                partner=partner, created_at__lt=self.now - dt.timedelta(days=1)
+            )
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        if older:
+            NotificationReadMark.objects.create(
+                user=seller_a, read_through_id=older, marked_at=self.now
+            )
 
     def wipe(self):
         """Delete the demo's partners, creators and accounts (their leads, feed and IM go too)."""
