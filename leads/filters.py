@@ -246,3 +246,30 @@ class NotificationFilter(django_filters.FilterSet):
     def filter_unread(self, queryset, name, value):
         unread = Notification.unread_for(self.request.user)
         return queryset.filter(unread) if value else queryset.exclude(unread)
+CHIP_LABELS = {
+    "tier": ("Level", dict(TIER_CHOICES)),
+    "followers": ("Followers", dict(FOLLOWER_CHOICES)),
+    "followers_min": ("Min followers", None),
+    "followers_max": ("Max followers", None),
+    "source": ("Source", dict(LeadSource.choices)),
+    "status": ("Status", dict(LeadStatus.choices)),
+    "search": ("Search", None),
+    "requested_after": ("Requested from (UTC)", None),
+    "requested_before": ("Requested until (UTC)", None),
+}
+
+
+def active_filter_chips(params) -> list[dict]:
+    """The filters in a query string as removable chips: each has a label and the query
+    string without that one value (sorting and page size stay; the page goes back to 1)."""
+    chips = []
+    for key, (name, choices) in CHIP_LABELS.items():
+        for value in params.getlist(key):
+            if not value:
+                continue
+            rest = params.copy()
+            rest.setlist(key, [v for v in params.getlist(key) if v != value])
+            rest.pop("page", None)
+            text = choices.get(value, value) if choices else value
+            chips.append({"label": f"{name}: {text}", "query": rest.urlencode()})
+    return chips

@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, RowNumber, TruncDate
 from django.utils import timezone
 
-from creators.models import Partner
+from creators.models import Partner, Tier
 
 from . import services
 from .filters import COUNT_CACHEABLE_FILTERS, LeadPoolFilter
@@ -36,6 +36,8 @@ from .models import (
     LeadEvent,
     LeadNote,
     LeadPoolVersion,
+    LeadSource,
+    LeadStatus,
     Notification,
     NotificationKind,
     NotificationRead,
@@ -414,3 +416,102 @@ def notification_group_key(notification) -> str:
     if notification.kind in GROUPED_KINDS:
         return f"{notification.kind}:{notification.created_at.astimezone(dt.UTC).date()}"
     return f"#{notification.pk}"
+
+
+STATS_REQUEST_DAYS = 30
+STATS_EXPIRY_DAYS = 7
+
+
+def _reached_collaborating() -> Q:
+    """A lead that is collaborating now, or was once (moved on to closed since)."""
+    return Q(status=LeadStatus.COLLABORATING) | Q(
+        Exists(
+            LeadEvent.objects.filter(
+                lead=OuterRef("pk"),
+                kind=LeadEvent.Kind.STATUS_CHANGED,
+                to_status=LeadStatus.COLLABORATING,
+            )
+        )
+    )
+
+
+def lead_stats(*, leads, now: dt.datetime | None = None) -> dict:
+    """The pipeline in figures for a (filtered) pool queryset, in three aggregate queries
+    whatever its size. Days are UTC dates, the clock the pool's table shows.
+
+    Answers total, by_status, by_source (source -> {status: count}), by_tier (tier key or
+    `none` -> count), conversion and conversion_by_tier (share that reached collaborating,
+    0..1), requests_per_day (the last 30 days) and expiring_per_day (the next 7 days).
+    """
+    now = now or timezone.now()
+    today = now.astimezone(dt.UTC).date()
+    leads = leads.order_by()  # an ordering would join the GROUP BY
+    cells = (
+        leads.values("source", "status", "creator_tier")
+        .annotate(count=Count("id"), converted=Count("id", filter=_reached_collaborating()))
+        .order_by()
+    )
+    by_status = {status: 0 for status in LeadStatus.values}
+    by_source = {source: dict(by_status) for source in LeadSource.values}
+    tier_keys = [Tier(tier).key or "none" for tier in sorted(Tier.values)]
+    by_tier = dict.fromkeys(tier_keys, 0)
+    converted_by_source = dict.fromkeys(LeadSource.values, 0)
+    converted_by_tier = dict.fromkeys(tier_keys, 0)
+    total = 0
+    for cell in cells:
+        tier = Tier(cell["creator_tier"]).key or "none"
+        total += cell["count"]
+        by_status[cell["status"]] += cell["count"]
+        by_source[cell["source"]][cell["status"]] += cell["count"]
+        by_tier[tier] += cell["count"]
+        converted_by_source[cell["source"]] += cell["converted"]
+        converted_by_tier[tier] += cell["converted"]
+
+    def share(converted, count):
+        return round(converted / count, 4) if count else 0.0
+
+    first_day = today - dt.timedelta(days=STATS_REQUEST_DAYS - 1)
+    requested = dict(
+        leads.filter(requested_at__gte=_utc_midnight(first_day))
+        .annotate(day=TruncDate("requested_at", tzinfo=dt.UTC))
+        .values("day")
+        .annotate(count=Count("id"))
+        .values_list("day", "count")
+        .order_by()
+    )
+    expiring = dict(
+        leads.filter(
+            authorization_expires_at__gt=now,
+            authorization_expires_at__lt=_utc_midnight(today + dt.timedelta(STATS_EXPIRY_DAYS)),
+        )
+        .annotate(day=TruncDate("authorization_expires_at", tzinfo=dt.UTC))
+        .values("day")
+        .annotate(count=Count("id"))
+        .values_list("day", "count")
+        .order_by()
+    )
+    return {
+        "total": total,
+        "by_status": by_status,
+        "by_source": by_source,
+        "by_tier": by_tier,
+        "conversion": {
+            source: share(converted_by_source[source], sum(by_source[source].values()))
+            for source in LeadSource.values
+        },
+        "conversion_by_tier": {
+            tier: share(converted_by_tier[tier], by_tier[tier]) for tier in tier_keys
+        },
+        "requests_per_day": [
+            [day, requested.get(day, 0)]
+            for day in (first_day + dt.timedelta(days=n) for n in range(STATS_REQUEST_DAYS))
+        ],
+        "expiring_per_day": [
+            [day, expiring.get(day, 0)]
+            for day in (today + dt.timedelta(days=n) for n in range(STATS_EXPIRY_DAYS))
+        ],
+    }
+
+
+def _utc_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)

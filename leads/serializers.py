@@ -221,6 +221,41 @@ class LeadBulkResultSerializer(serializers.Serializer):
     )
 
 
+class DayCountField(serializers.ListField):
+    """`[date, count]`."""
+
+    child = serializers.JSONField()
+
+
+class LeadStatsSerializer(serializers.Serializer):
+    """`GET /api/v1/leads/stats/`: figures over the filtered pool (see `lead_stats`)."""
+
+    total = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField())
+    by_source = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        help_text="source -> {status: count}",
+    )
+    by_tier = serializers.DictField(
+        child=serializers.IntegerField(), help_text="tier key, or `none` -> count"
+    )
+    conversion = serializers.DictField(
+        child=serializers.FloatField(),
+        help_text="source -> share of its leads that reached collaborating (0..1)",
+    )
+    conversion_by_tier = serializers.DictField(
+        child=serializers.FloatField(),
+        help_text="tier key or `none` -> share that reached collaborating (0..1)",
+    )
+    requests_per_day = serializers.ListField(
+        child=DayCountField(), help_text="The last 30 UTC days as [date, count], oldest first."
+    )
+    expiring_per_day = serializers.ListField(
+        child=DayCountField(),
+        help_text="Today and the next 6 UTC days as [date, count] of live authorizations ending.",
+    )
+
+
 class NotificationSerializer(serializers.ModelSerializer):
     """One event; `is_read` and `read_at` are the caller's own (from `notification_list`)."""
 

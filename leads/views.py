@@ -20,7 +20,8 @@ from core.replica import use_replica
 from core.roles import seller_partner, seller_required
 
 from . import selectors, services
-from .filters import FOLLOWER_CHOICES, ORDERING_CHOICES, TIER_CHOICES
+from .charts import dashboard_charts
+from .filters import FOLLOWER_CHOICES, ORDERING_CHOICES, TIER_CHOICES, active_filter_chips
 from .models import Lead, LeadSource, LeadStatus, NotificationKind
 from .pages.common import freshness, row_facts
 from .pages.detail import detail_answer, from_detail
@@ -70,6 +71,33 @@ def pool(request):
     # in a cache (or the back button would show a bare fragment).
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+@seller_required
+@use_replica
+def dashboard(request):
+    """The pipeline dashboard: the pool's figures as charts, for the same filters."""
+    partner = seller_partner(request.user)
+    filterset = selectors.lead_list(partner=partner, params=request.GET)
+    valid = filterset.is_valid()
+    stats = selectors.lead_stats(leads=filterset.qs) if valid else None
+    query = request.GET.copy()
+    for key in ("page", "page_size", "ordering"):
+        query.pop(key, None)
+    return render(
+        request,
+        "leads/dashboard.html",
+        {
+            "nav": "dashboard",
+            "stats": stats,
+            "charts": dashboard_charts(stats) if stats else [],
+            "errors": filterset.form.errors,
+            "chips": active_filter_chips(request.GET),
+            "query": query.urlencode(),
+            "status_choices": LeadStatus.choices,
+        },
+        status=200 if valid else 400,
+    )
 
 
 def _back_to_pool(request):

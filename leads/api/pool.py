@@ -25,6 +25,7 @@ from ..serializers import (
     LeadBulkSerializer,
     LeadEventSerializer,
     LeadSerializer,
+    LeadStatsSerializer,
     LeadStatusSerializer,
 )
 
@@ -69,7 +70,7 @@ class LeadViewSet(
     filterset_class = LeadPoolFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
     # Read-only lists go to the replica when one is configured (core/replica.py).
-    replica_actions = frozenset({"list", "export"})
+    replica_actions = frozenset({"list", "export", "stats"})
 
     @extend_schema(
         description=(
@@ -203,6 +204,22 @@ class LeadViewSet(
         return Response(
             LeadBulkResultSerializer({"updated": result.updated, "skipped": result.skipped}).data
         )
+
+    @extend_schema(
+        operation_id="leads_stats",
+        filters=True,
+        responses={200: LeadStatsSerializer},
+        description=(
+            "The pipeline in figures for the leads the same filters list (`ordering`, `page` "
+            "and `page_size` are ignored): totals by status, source and tier, the share that "
+            "reached collaborating by source (and by tier), requests per day over the last 30 "
+            "days and authorizations expiring per day over the next 7, by UTC date."
+        ),
+    )
+    @action(detail=False)
+    def stats(self, request):
+        leads = self.filter_queryset(self.get_queryset())
+        return Response(LeadStatsSerializer(selectors.lead_stats(leads=leads)).data)
 
     @extend_schema(
         operation_id="leads_export_csv",
