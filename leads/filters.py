@@ -1,11 +1,9 @@
 """The Leads Pool's one FilterSet: the page, the API list and the CSV export all use it."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
@@ -117,9 +115,10 @@ EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9000, 1, 1)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
-    day = min(max(day, EARLIEST), LATEST)  # far-off dates would overflow in UTC
-    zone = ZoneInfo(settings.PARTNER_CENTER_TIME_ZONE)
-    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    """Midnight UTC: the pool shows request times in UTC, so its date filters read UTC dates
+    (one clock: "until Nov 22" never includes a row shown as Nov 23)."""
+    day = min(max(day, EARLIEST), LATEST)  # far-off dates would overflow
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
 class LeadPoolFilter(django_filters.FilterSet):
@@ -153,10 +152,10 @@ class LeadPoolFilter(django_filters.FilterSet):
         method="filter_search", max_length=64, label="Search name or handle"
     )
     requested_after = django_filters.DateFilter(
-        method="filter_requested_after", label="Requested from"
+        method="filter_requested_after", label="Requested from (UTC date)"
     )
     requested_before = django_filters.DateFilter(
-        method="filter_requested_before", label="Requested until"
+        method="filter_requested_before", label="Requested until (UTC date, inclusive)"
     )
     owner = OwnerFilter(method="filter_owner", label="Owner")
     expiring_within_hours = IntegerFilter(

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from leads import views as lead_views
 
@@ -9,6 +11,12 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (JSON, the API docs).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("favicon.svg"), permanent=True),
+        name="favicon",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -34,5 +42,6 @@ urlpatterns = [
     path("api/v1/", include("partner_center.api.urls")),
 ]
 
+handler403 = "partner_center.views.forbidden"
 handler404 = "partner_center.views.not_found"
 handler500 = "partner_center.views.server_error"

@@ -3,7 +3,7 @@ import os
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from kombu import Connection
 
@@ -61,18 +61,72 @@ def healthz(request):
     )
 
 
-def not_found(request, exception=None):
-    """404s under /api/ answer in the API's JSON error shape; pages get the HTML page."""
+def _error_page(request, status: int, title: str, text: str):
+    """A branded error page with a way back; the API answers in its JSON error shape."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    from django.views.defaults import page_not_found
+        detail = {403: "Forbidden.", 404: "Not found.", 500: "Server error."}[status]
+        return JsonResponse({"detail": detail}, status=status)
+    back = "/"
+    user = getattr(request, "user", None)
+    role = roles.role_of(user) if user is not None else None
+    if role == roles.SELLER:
+        back = "/seller/leads/"
+    elif role == roles.CREATOR:
+        back = "/ec/partners/"
+    context = {"status": status, "title": title, "text": text, "back": back}
+    try:
+        return render(request, "errors/error.html", context, status=status)
+    except Exception:  # noqa: BLE001 - a broken template or database must still answer
+        return HttpResponse(
+            f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{text}</p>"
+            '<p><a href="/">Back to LIVE Partner Center</a></p>',
+            status=status,
+        )
 
-    return page_not_found(request, exception)
+
+def not_found(request, exception=None):
+    """404s under /api/ answer in the API's JSON error shape; pages get the branded page."""
+    return _error_page(
+        request,
+        404,
+        "Page not found",
+        "This page does not exist, or it belongs to another account. Check the address, or go "
+        "back to your workspace.",
+    )
+
+
+def forbidden(request, exception=None):
+    return _error_page(
+        request,
+        403,
+        "You can't open this page",
+        "Your account does not have access to it. Sellers work in the Leads Pool, creators in "
+        "the EC Center; sign in with the right account or go back.",
+    )
 
 
 def server_error(request):
+    # No database reads here: the error may be the database. The role lookup uses the
+    # request's user only if it is already loaded.
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error."}, status=500)
-    from django.views.defaults import server_error as default_server_error
-
-    return default_server_error(request)
+    try:
+        return render(
+            request,
+            "errors/error.html",
+            {
+                "status": 500,
+                "title": "Something went wrong",
+                "text": "The server hit an error and has logged it. Try again in a moment; "
+                "if it keeps happening, tell your administrator.",
+                "back": "/",
+                "minimal": True,
+            },
+            status=500,
+        )
+    except Exception:  # noqa: BLE001
+        return HttpResponse(
+            "<!doctype html><title>Server error</title><h1>Something went wrong</h1>"
+            '<p><a href="/">Back to LIVE Partner Center</a></p>',
+            status=500,
+        )

@@ -27,9 +27,12 @@ ROUTES = {
     # pages and endpoints without an object: checked for anonymous access only
     "home": ({}, ["GET"]),
     "healthz": ({}, ["GET"]),
+    "favicon": ({}, ["GET"]),
     "login": ({}, ["GET"]),
     "logout": ({}, ["POST"]),
     "notifications": ({}, ["GET"]),
+    "notification_badge": ({}, ["GET"]),
+    "leads:dashboard": ({}, ["GET"]),
     "ec:partner_list": ({}, ["GET"]),
     "ec:my_requests": ({}, ["GET"]),
     "leads:pool": ({}, ["GET"]),
@@ -42,6 +45,7 @@ ROUTES = {
     "api-creator-stats": ({}, ["POST"]),
     "lead-list": ({}, ["GET"]),
     "lead-export-csv": ({}, ["GET"]),
+    "lead-stats": ({}, ["GET"]),
     "partner-list": ({}, ["GET"]),
     "collaboration-request-list": ({}, ["GET", "POST"]),
     "thread-list": ({}, ["GET", "POST"]),
@@ -89,7 +93,7 @@ ROUTES = {
 }
 PUBLIC_OBJECTS = {"creator-detail", "partner-detail"}
 SELLER_PUBLIC = {"im:start"}
-ANONYMOUS_OK = {"login", "healthz", "api-schema", "api-docs", "api-token", "logout"}
+ANONYMOUS_OK = {"login", "healthz", "favicon", "api-schema", "api-docs", "api-token", "logout"}
 
 
 def project_routes(resolver=None, namespace=""):

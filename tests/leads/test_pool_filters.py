@@ -177,14 +177,17 @@ def test_sorting_has_a_stable_tiebreaker(seller, partner_a):
     assert twin.pk > old.pk
 
 
-def test_request_time_range_counts_whole_business_days(seller, partner_a):
-    # Business days are U.S. Pacific: 2026-01-10 07:59 UTC is still January 9 there.
-    lead(partner_a, "jan_9", requested_at=dt.datetime(2026, 1, 10, 7, 59, tzinfo=dt.UTC))
-    lead(partner_a, "jan_10", requested_at=dt.datetime(2026, 1, 10, 8, 0, tzinfo=dt.UTC))
-    lead(partner_a, "jan_12", requested_at=dt.datetime(2026, 1, 12, 20, 0, tzinfo=dt.UTC))
+def test_request_time_range_counts_whole_utc_days(seller, partner_a):
+    # The table shows request times in UTC, so the dates filter in UTC too: 23:59 on January
+    # 9 is January 9 (it would be the 9th in Pacific too), 00:00 on the 10th is the 10th
+    # (it was still the 9th in Pacific, where the filter used to read dates).
+    lead(partner_a, "jan_9", requested_at=dt.datetime(2026, 1, 9, 23, 59, tzinfo=dt.UTC))
+    lead(partner_a, "jan_10", requested_at=dt.datetime(2026, 1, 10, 0, 0, tzinfo=dt.UTC))
+    lead(partner_a, "jan_12", requested_at=dt.datetime(2026, 1, 12, 23, 59, tzinfo=dt.UTC))
     assert handles(seller, "requested_after=2026-01-10") == ["jan_10", "jan_12"]
     assert handles(seller, "requested_before=2026-01-09") == ["jan_9"]
     assert handles(seller, "requested_after=2026-01-10&requested_before=2026-01-10") == ["jan_10"]
+    assert handles(seller, "requested_before=2026-01-12") == ["jan_10", "jan_12", "jan_9"]
     assert handles(seller, "requested_after=2026-01-13") == []
 
 
