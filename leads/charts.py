@@ -143,13 +143,14 @@ def per_day(title: str, days: list, css: str, label_every: int) -> Chart:
             )
         )
         if index % label_every == 0 or index == len(days) - 1:
+            # The end labels hug the edges so the SVG never clips them.
+            anchor, at = "middle", x + width / 2
+            if len(days) > 10 and index == 0:
+                anchor, at = "start", x
+            elif len(days) > 10 and index == len(days) - 1:
+                anchor, at = "end", x + width
             chart.labels.append(
-                {
-                    "x": x + width / 2,
-                    "y": height - 6,
-                    "text": f"{day:%b} {day.day}",
-                    "anchor": "middle",
-                }
+                {"x": at, "y": height - 6, "text": f"{day:%b} {day.day}", "anchor": anchor}
             )
         chart.rows.append((f"{day:%b} {day.day}", f"{count:,}"))
     if largest:

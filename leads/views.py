@@ -21,10 +21,43 @@ from core.roles import seller_partner, seller_required
 
 from . import selectors, services
 from .charts import dashboard_charts
-from .filters import FOLLOWER_CHOICES, ORDERING_CHOICES, TIER_CHOICES, active_filter_chips
+from .filters import (
+    DEFAULT_ORDERING,
+    FOLLOWER_CHOICES,
+    ORDERING_CHOICES,
+    TIER_CHOICES,
+    active_filter_chips,
+)
 from .models import Lead, LeadSource, LeadStatus, NotificationKind
 from .pages.common import freshness, row_facts
 from .pages.detail import detail_answer, from_detail
+
+PAGE_SIZES = (25, 50, 100)
+# Sortable columns: header -> (ascending key, descending key, the first click's direction).
+SORTABLE = {
+    "tier": ("tier", "-tier", "-tier"),
+    "followers": ("followers", "-followers", "-followers"),
+    "requested": ("requested_at", "-requested_at", "-requested_at"),
+}
+
+
+def _sort_headers(params) -> dict:
+    """For each sortable column: the link that sorts by it (a second click reverses) and its
+    `aria-sort` state."""
+    current = params.get("ordering") or DEFAULT_ORDERING
+    headers = {}
+    for column, (ascending, descending, first) in SORTABLE.items():
+        if current == descending:
+            state, target = "descending", ascending
+        elif current == ascending:
+            state, target = "ascending", descending
+        else:
+            state, target = "none", first
+        query = params.copy()
+        query.pop("page", None)
+        query["ordering"] = target
+        headers[column] = {"state": state, "query": query.urlencode()}
+    return headers
 
 
 @seller_required
@@ -59,6 +92,16 @@ def pool(request):
         "ordering_choices": ORDERING_CHOICES,
         "selected": {key: request.GET.getlist(key) for key in ("tier", "followers", "status")},
         "query": request.GET.urlencode(),
+        "chips": active_filter_chips(request.GET),
+        "sort": _sort_headers(request.GET),
+        "page_size": page_size(request.GET.get("page_size")),
+        "page_sizes": PAGE_SIZES,
+        "keep_for_page_size": [
+            (key, value)
+            for key, values in request.GET.lists()
+            if key not in ("page", "page_size")
+            for value in values
+        ],
         **freshness(),
     }
     # Invalid filters still render the page, with the message next to the filter.

@@ -155,7 +155,7 @@ def test_the_filter_form_works_without_javascript_and_with_htmx(browser, partner
     assert "data-filters" in form and 'hx-get="/seller/leads/"' in form
     assert 'hx-push-url="true"' in form and 'hx-target="#pool"' in form
     assert '<a href="/seller/leads/" class="button">Clear</a>' in html
-    assert '<button type="submit" class="primary">Apply</button>' in html
+    assert '<button type="submit" class="primary" data-close-filters>Apply</button>' in html
     for legend in (
         "Creator level",
         "Follower count",
