@@ -3,8 +3,9 @@ import os
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from kombu import Connection
 
 from core import roles
@@ -59,6 +60,12 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+def favicon(request):
+    """/favicon.ico for pages without a <link rel="icon"> (JSON, the API docs). The static URL
+    is resolved per request: with hashed static names it exists only after collectstatic."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def _error_page(request, status: int, title: str, text: str):
