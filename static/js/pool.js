@@ -20,6 +20,11 @@ document.addEventListener(
   true,
 );
 
+// htmx may run this file again when it restores a page from history: register once.
+(() => {
+if (window.poolControlsReady) return;
+window.poolControlsReady = true;
+
 // The status control changes nothing until its Save button is pressed: arrowing through the
 // options only picks one. Save is enabled only while the pick differs from the lead's status.
 function syncStatusButtons(root) {
@@ -78,3 +83,4 @@ document.addEventListener("htmx:afterSettle", () => {
   syncStatusButtons(document);
   syncFilterPanel();
 });
+})();

@@ -103,10 +103,11 @@ def test_seller_filters_goes_back_and_exports_exactly_the_filtered_rows(
     page.locator("#followers_min").blur()
     page.wait_for_load_state("networkidle")
 
-    # Move the lead through the pipeline inline; the row re-renders in place.
+    # Move the lead through the pipeline inline: pick, then Save; the row re-renders in place.
     status = page.locator("tr[data-handle=gold_big] select")
+    status.select_option(LeadStatus.CONTACTED)
     with page.expect_response(lambda response: "/status/" in response.url) as answered:
-        status.select_option(LeadStatus.CONTACTED)
+        page.locator("tr[data-handle=gold_big]").get_by_test_id("status-save").click()
     assert answered.value.status == 200
     # The server's row carries the new status's badge class.
     expect(status).to_have_class(re.compile(r"\bstatus-contacted\b"))
