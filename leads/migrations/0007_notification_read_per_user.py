@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
         ('creators', '0006_jobrun_moves_to_core'),
-        ('leads', '0005_pool_search_copy_and_count_version'),
+        ('leads', '0006_lead_workspace'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
