@@ -245,6 +245,8 @@ class NotificationFilter(django_filters.FilterSet):
     def filter_unread(self, queryset, name, value):
         unread = Notification.unread_for(self.request.user)
         return queryset.filter(unread) if value else queryset.exclude(unread)
+
+
 CHIP_LABELS = {
     "tier": ("Level", dict(TIER_CHOICES)),
     "followers": ("Followers", dict(FOLLOWER_CHOICES)),
