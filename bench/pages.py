@@ -9,6 +9,7 @@ benchmark's own.
 """
 
 import os
+import re
 import time
 
 TARGETS = {
@@ -23,7 +24,7 @@ THREAD_MESSAGES = 5_000
 MESSAGES_PER_THREAD = 3
 NOTIFICATIONS = 200_000
 UNREAD_NOTIFICATIONS = 2_000
-PAGES_VERSION = 1  # bump when what `prepare` builds changes
+PAGES_VERSION = 2  # bump when what `prepare` builds changes
 
 
 def sizes(creators: int) -> dict:
@@ -61,11 +62,13 @@ def prepare(creators: int, log=print) -> dict:
             cursor.execute(
                 """
                 INSERT INTO im_thread (partner_id, creator_id, created_at, last_message_at,
-                    last_message_body, seller_last_read_at, creator_last_read_at)
+                    last_message_body, seller_last_read_at, creator_last_read_at,
+                    creator_search)
                 SELECT %s, c.id, now() - interval '90 days',
                        now() - (c.id * 7 %% 86400) * interval '1 minute',
                        'Last message ' || c.id,
-                       CASE WHEN c.id %% 10 = 0 THEN NULL ELSE now() END, now()
+                       CASE WHEN c.id %% 10 = 0 THEN NULL ELSE now() END, now(),
+                       lower(c.handle || ' ' || c.display_name)
                 FROM creators_creator c WHERE c.id <= %s
                 """,
                 [big, size["inbox_threads"]],
@@ -181,6 +184,14 @@ def _measure(client, urls, repeats, expect=(200,)):
     return _pct(times, 95), most
 
 
+def _older_link(html: str) -> str:
+    return re.search(r'href="(\?older=[^"]+)" data-testid="older-threads"', html).group(1)
+
+
+def _poller_url(html: str) -> str:
+    return re.search(r'id="poller" hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+
+
 def run(creators: int, repeats: int, log=print) -> dict:
     """The page figures (p95 in ms, and the most queries one request made)."""
     import logging
@@ -203,14 +214,29 @@ def run(creators: int, repeats: int, log=print) -> dict:
     figures["directory_api_p95_ms"], figures["directory_api_queries"] = _measure(
         creator, ["/api/v1/partners/", "/api/v1/partners/?search=partner%209"], repeats
     )
+    # The first page, the Leads filter, a search (1 thread in 100 matches), and an older page
+    # 100 threads down reached through the page's own "Older conversations" links.
     inbox = ["/seller/im/", "/seller/im/?filter=leads", "/seller/im/?q=bc_99"]
-    figures["im_inbox_p95_ms"], figures["im_inbox_queries"] = _measure(seller, inbox, repeats)
-    figures["thread_p95_ms"], figures["thread_queries"] = _measure(
-        seller, [f"/seller/im/{facts['long_thread']}/"], repeats
+    older = "/seller/im/"
+    for _ in range(2):
+        older = "/seller/im/" + _older_link(seller.get(older).content.decode())
+    figures["im_inbox_p95_ms"], figures["im_inbox_queries"] = _measure(
+        seller, [*inbox, older], repeats
     )
+    long_thread = f"/seller/im/{facts['long_thread']}/"
+    figures["thread_p95_ms"], figures["thread_queries"] = _measure(seller, [long_thread], repeats)
+    # The poll exactly as the open conversation sends it (with its signed poll token), and
+    # the same poll without the token (the session path: sign-in, role, thread, messages).
+    poll = _poller_url(seller.get(long_thread).content.decode())
     figures["im_poll_p95_ms"], figures["im_poll_queries"] = _measure(
+        seller, [poll], repeats * 3, expect=(204,)
+    )
+    figures["im_poll_session_p95_ms"], figures["im_poll_session_queries"] = _measure(
+        seller, [poll.split("&t=")[0]], repeats * 3, expect=(204,)
+    )
+    figures["im_poll_api_p95_ms"], figures["im_poll_api_queries"] = _measure(
         seller,
-        [f"/seller/im/{facts['long_thread']}/poll/?after={facts['last_message']}"],
+        [f"/api/v1/im/threads/{facts['long_thread']}/messages/?after={facts['last_message']}"],
         repeats * 3,
         expect=(204,),
     )

@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -68,6 +69,12 @@ class ThreadViewSet(
     filterset_class = ThreadFilter
 
     def get_queryset(self):
+        if self.action in ("messages", "read"):
+            # The thread itself is all these need: not the list's unread and lead figures.
+            partner = seller_partner(self.request.user)
+            if partner is not None:
+                return Thread.objects.filter(partner=partner)
+            return Thread.objects.filter(creator=creator_of(self.request.user))
         return visible_threads(self.request)
 
     @extend_schema(
@@ -118,7 +125,15 @@ class ThreadViewSet(
 
     @extend_schema(
         methods=["GET"],
-        responses={200: MessageSerializer(many=True)},
+        parameters=[
+            OpenApiParameter(
+                "after",
+                int,
+                description="Poll: only messages with an id above this one (the newest the "
+                "client holds). Nothing newer answers 204 with no body.",
+            )
+        ],
+        responses={200: MessageSerializer(many=True), 204: None},
         description="Paginated newest page first: page 1 holds the newest 25 messages; "
         "within a page messages run oldest to newest. Reading writes nothing: mark the thread "
         "read with `POST …/read/`.",
@@ -138,6 +153,13 @@ class ThreadViewSet(
             )
             return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
         newest_first = thread.messages.order_by("-created_at", "-id")
+        after = request.query_params.get("after")
+        if after is not None:
+            if not after.isdigit():
+                raise ValidationError({"after": ["A message id (a whole number from 0)."]})
+            if not selectors.message_any_after(thread_id=thread.pk, after_id=int(after)):
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            newest_first = newest_first.filter(id__gt=int(after))
         page = self.paginate_queryset(newest_first)
         return self.get_paginated_response(MessageSerializer(list(reversed(page)), many=True).data)
 

@@ -8,6 +8,7 @@ class ImConfig(AppConfig):
     def ready(self):
         from leads.signals import collaboration_request_sent
 
+        from . import signals  # noqa: F401  (connects the receivers)
         from .services import collaboration_request_sent_receiver
 
         # A request reaches the IM thread between creator and partner (im may import leads;

@@ -2,11 +2,22 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from creators.models import Creator, Partner
 
 MESSAGE_MAX_LENGTH = 2000
+
+# A thread's last activity: its last message, or its opening while it has none. The lists sort
+# and page by it; one expression, so the indexes below match the ORDER BY exactly.
+LAST_ACTIVITY = Coalesce("last_message_at", "created_at")
+
+
+def creator_search_text(creator) -> str:
+    """What the thread list's search matches: the creator's handle and name, lower-cased."""
+    return f"{creator.handle} {creator.display_name}".lower()
 
 
 class Side(models.TextChoices):
@@ -22,19 +33,34 @@ class Thread(models.Model):
     last_message_body = models.CharField(max_length=200, blank=True)
     seller_last_read_at = models.DateTimeField(null=True, blank=True)
     creator_last_read_at = models.DateTimeField(null=True, blank=True)
+    # The thread list's search reads this copy of the creator's handle and name (kept by
+    # save() and by the creator-rename receiver in im.signals): a search walks only the
+    # partner's own threads instead of joining every creator.
+    creator_search = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
-        ordering = ["-last_message_at", "-id"]
+        ordering = [LAST_ACTIVITY.desc(), "-id"]
         constraints = [
             models.UniqueConstraint(fields=["partner", "creator"], name="one_thread_per_pair"),
         ]
         indexes = [
-            models.Index(fields=["partner", "-last_message_at"], name="thread_partner_idx"),
-            models.Index(fields=["creator", "-last_message_at"], name="thread_creator_idx"),
+            # The inbox, a page at a time: `partner = … ORDER BY last activity DESC, id DESC`
+            # and its keyed "older conversations" pages read this index in order.
+            models.Index(
+                F("partner"), LAST_ACTIVITY.desc(), F("id").desc(), name="thread_partner_idx"
+            ),
+            models.Index(
+                F("creator"), LAST_ACTIVITY.desc(), F("id").desc(), name="thread_creator_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.partner} ↔ {self.creator}"
+
+    def save(self, *args, **kwargs):
+        if not self.creator_search and self.creator_id is not None:
+            self.creator_search = creator_search_text(self.creator)
+        super().save(*args, **kwargs)
 
 
 class Message(models.Model):

@@ -4,6 +4,8 @@ New messages arrive by htmx polling every 3 seconds rather than server-sent even
 simple, works behind any proxy, and holds no long-lived connection on gunicorn's sync workers.
 """
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +20,7 @@ from leads.services import lead_add, lead_remove_for_creator
 
 from . import selectors, services
 from .models import MESSAGE_MAX_LENGTH, Side, Thread
+from .poll_token import poll_token, poll_token_valid
 
 
 def _seller_thread(request, thread_id) -> Thread:
@@ -34,16 +37,21 @@ def _creator_thread(request, thread_id) -> Thread:
     )
 
 
-def _panel_context(request, thread):
+PANEL_REQUESTS = 10
+
+
+def _panel_context(request, thread, requests=None):
+    """The creator profile panel; `requests` is the pair's newest requests when the
+    conversation already fetched them (one query for both)."""
     partner = thread.partner
     lead = lead_selectors.lead_for_creator(partner=partner, creator=thread.creator)
+    if requests is None:
+        requests = selectors.collaboration_request_recent(thread=thread, limit=PANEL_REQUESTS)
     return {
         "thread": thread,
         "lead": lead,
         "in_pool": lead is not None and lead.in_pool,
-        "requests": lead_selectors.collaboration_request_list(creator=thread.creator).filter(
-            partner=partner
-        )[:10],
+        "requests": requests[:PANEL_REQUESTS],
         "now": timezone.now(),
     }
 
@@ -61,34 +69,64 @@ def _before_id(request) -> int | None:
     return _int(request.GET.get("before")) or None
 
 
-def _conversation_context(request, thread, side, body="", error="", before=None):
+def _poller_context(thread, side, last_id) -> dict:
+    return {"last_id": last_id, "poll_token": poll_token(thread_id=thread.pk, side=side)}
+
+
+def _conversation_context(request, thread, side, body="", error="", before=None, requests=None):
     messages_shown, has_older = selectors.message_recent(thread=thread, before_id=before)
     return {
         "thread": thread,
         "side": side,
         "messages_shown": messages_shown,
         "timeline": selectors.conversation_timeline(
-            thread=thread, messages=messages_shown, has_older=has_older, archive=before is not None
+            thread=thread,
+            messages=messages_shown,
+            has_older=has_older,
+            archive=before is not None,
+            recent_requests=requests,
         ),
         "has_older": has_older,
         "older_than": messages_shown[0].pk if has_older else None,
         # Looking at older messages: no polling (it would append out of order), and the
         # send box posts normally and comes back to the latest messages.
         "archive": before is not None,
-        "last_id": messages_shown[-1].pk if messages_shown else 0,
+        **_poller_context(thread, side, messages_shown[-1].pk if messages_shown else 0),
         "body": body,
         "error": error,
         "max_length": MESSAGE_MAX_LENGTH,
     }
 
 
-THREADS_SHOWN = 100
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _shown_threads(threads) -> dict:
-    """The most recent THREADS_SHOWN threads (one query) and whether there are more."""
-    rows = list(threads[: THREADS_SHOWN + 1])
-    return {"threads": rows[:THREADS_SHOWN], "more_threads": len(rows) > THREADS_SHOWN}
+def _older_than(request) -> tuple[dt.datetime, int] | None:
+    """`?older=<µs since epoch>.<thread id>`: the thread list from after that thread (its last
+    activity and id, so a thread that moves up meanwhile shifts nothing). Anything else is the
+    first page."""
+    micros, _, thread_id = request.GET.get("older", "").partition(".")
+    try:
+        return _EPOCH + dt.timedelta(microseconds=int(micros)), int(thread_id)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _older_cursor(thread) -> str:
+    micros = (thread.last_activity - _EPOCH) // dt.timedelta(microseconds=1)
+    return f"{micros}.{thread.pk}"
+
+
+def _shown_threads(threads, request=None) -> dict:
+    """A page of the thread list (one query), from `?older=` when paging, and the cursor of
+    the next page when older threads follow."""
+    older_than = _older_than(request) if request is not None else None
+    rows, more = selectors.thread_page(threads(older_than))
+    return {
+        "threads": rows,
+        "older_threads": _older_cursor(rows[-1]) if more else "",
+        "paging_threads": older_than is not None,
+    }
 
 
 @seller_required
@@ -104,17 +142,24 @@ def inbox(request, thread_id=None):
     context = {"nav": "im", "show": show, "q": query, "current": None}
     if thread_id is not None:
         thread = _seller_thread(request, thread_id)
+        requests = selectors.collaboration_request_recent(thread=thread)
         context.update(
-            _conversation_context(request, thread, Side.SELLER, before=_before_id(request))
+            _conversation_context(
+                request, thread, Side.SELLER, before=_before_id(request), requests=requests
+            )
         )
-        context.update(_panel_context(request, thread))
+        context.update(_panel_context(request, thread, requests=requests))
         context["current"] = thread.pk
     # The open thread shows no unread badge (the conversation POSTs its read mark on load).
     context.update(
         _shown_threads(
-            selectors.thread_list_for_partner(
-                partner=partner, is_lead=True if show == "leads" else None, search=query
-            )
+            lambda older_than: selectors.thread_list_for_partner(
+                partner=partner,
+                is_lead=True if show == "leads" else None,
+                search=query,
+                older_than=older_than,
+            ),
+            request,
         )
     )
     return render(request, "im/inbox.html", context)
@@ -130,7 +175,7 @@ def _send(request, thread, side, template):
         )
         if request.htmx:
             # The page has shown messages up to what it posted; keep that as the mark.
-            context["last_id"] = _int(request.POST.get("after"))
+            context.update(_poller_context(thread, side, _int(request.POST.get("after"))))
             return render(request, "im/_send_form.html", context, status=400)
         return render(
             request, template, {**_page_context(request, thread, side), **context}, status=400
@@ -144,7 +189,7 @@ def _send(request, thread, side, template):
                 "thread": thread,
                 "side": side,
                 "messages_shown": new,
-                "last_id": new[-1].pk if new else message.pk,
+                **_poller_context(thread, side, new[-1].pk if new else message.pk),
                 "max_length": MESSAGE_MAX_LENGTH,
             },
         )
@@ -160,13 +205,15 @@ def _page_context(request, thread, side):
             "show": "all",
             "q": "",
             "current": thread.pk,
-            **_shown_threads(selectors.thread_list_for_partner(partner=partner)),
+            **_shown_threads(lambda older_than: selectors.thread_list_for_partner(partner=partner)),
             **_panel_context(request, thread),
         }
     return {
         "nav": "im",
         "current": thread.pk,
-        **_shown_threads(selectors.thread_list_for_creator(creator=thread.creator)),
+        **_shown_threads(
+            lambda older_than: selectors.thread_list_for_creator(creator=thread.creator)
+        ),
     }
 
 
@@ -194,6 +241,17 @@ def seller_send(request, thread_id):
     return _send(request, _seller_thread(request, thread_id), Side.SELLER, "im/inbox.html")
 
 
+def _poll_nothing_new(request, thread_id, side) -> HttpResponse | None:
+    """204 at once for a poll whose token is good and whose thread has nothing newer: one
+    indexed probe, no session, no user (im/poll_token.py says why that is safe). None sends
+    the poll through the full checks."""
+    if not poll_token_valid(request.GET.get("t", ""), thread_id=thread_id, side=side):
+        return None
+    if selectors.message_any_after(thread_id=thread_id, after_id=_int(request.GET.get("after"))):
+        return None
+    return HttpResponse(status=204)
+
+
 def _poll(request, thread, side):
     """The messages partial an open conversation fetches every 3 s (`?after=<last id>`).
 
@@ -208,12 +266,21 @@ def _poll(request, thread, side):
     return render(
         request,
         "im/_poll.html",
-        {"thread": thread, "side": side, "messages_shown": new, "last_id": new[-1].pk},
+        {
+            "thread": thread,
+            "side": side,
+            "messages_shown": new,
+            **_poller_context(thread, side, new[-1].pk),
+        },
     )
 
 
-@seller_required
 def seller_poll(request, thread_id):
+    return _poll_nothing_new(request, thread_id, Side.SELLER) or _seller_poll(request, thread_id)
+
+
+@seller_required
+def _seller_poll(request, thread_id):
     return _poll(request, _seller_thread(request, thread_id), Side.SELLER)
 
 
@@ -250,7 +317,14 @@ def creator_inbox(request, thread_id=None):
             _conversation_context(request, thread, Side.CREATOR, before=_before_id(request))
         )
         context["current"] = thread.pk
-    context.update(_shown_threads(selectors.thread_list_for_creator(creator=creator)))
+    context.update(
+        _shown_threads(
+            lambda older_than: selectors.thread_list_for_creator(
+                creator=creator, older_than=older_than
+            ),
+            request,
+        )
+    )
     return render(request, "im/creator_inbox.html", context)
 
 
@@ -262,8 +336,12 @@ def creator_send(request, thread_id):
     )
 
 
-@creator_required
 def creator_poll(request, thread_id):
+    return _poll_nothing_new(request, thread_id, Side.CREATOR) or _creator_poll(request, thread_id)
+
+
+@creator_required
+def _creator_poll(request, thread_id):
     return _poll(request, _creator_thread(request, thread_id), Side.CREATOR)
 
 
