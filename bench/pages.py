@@ -24,7 +24,7 @@ THREAD_MESSAGES = 5_000
 MESSAGES_PER_THREAD = 3
 NOTIFICATIONS = 200_000
 UNREAD_NOTIFICATIONS = 2_000
-PAGES_VERSION = 2  # bump when what `prepare` builds changes
+PAGES_VERSION = 3  # bump when what `prepare` builds changes
 
 
 def sizes(creators: int) -> dict:
@@ -68,7 +68,7 @@ def prepare(creators: int, log=print) -> dict:
                        now() - (c.id * 7 %% 86400) * interval '1 minute',
                        'Last message ' || c.id,
                        CASE WHEN c.id %% 10 = 0 THEN NULL ELSE now() END, now(),
-                       lower(c.handle || ' ' || c.display_name)
+                       left(lower(c.handle || E'\\n' || c.display_name), 200)
                 FROM creators_creator c WHERE c.id <= %s
                 """,
                 [big, size["inbox_threads"]],

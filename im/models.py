@@ -7,17 +7,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from creators.models import Creator, Partner
+from leads.models import creator_search_text
 
 MESSAGE_MAX_LENGTH = 2000
 
 # A thread's last activity: its last message, or its opening while it has none. The lists sort
 # and page by it; one expression, so the indexes below match the ORDER BY exactly.
 LAST_ACTIVITY = Coalesce("last_message_at", "created_at")
-
-
-def creator_search_text(creator) -> str:
-    """What the thread list's search matches: the creator's handle and name, lower-cased."""
-    return f"{creator.handle} {creator.display_name}".lower()
 
 
 class Side(models.TextChoices):
@@ -33,9 +29,9 @@ class Thread(models.Model):
     last_message_body = models.CharField(max_length=200, blank=True)
     seller_last_read_at = models.DateTimeField(null=True, blank=True)
     creator_last_read_at = models.DateTimeField(null=True, blank=True)
-    # The thread list's search reads this copy of the creator's handle and name (kept by
-    # save() and by the creator-rename receiver in im.signals): a search walks only the
-    # partner's own threads instead of joining every creator.
+    # The thread list's search reads this copy of the creator's handle and name, the pool's
+    # `creator_search_text` (kept by save() and, on a rename, by im.signals): a search walks
+    # only the partner's own threads instead of joining every creator.
     creator_search = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:

@@ -79,7 +79,7 @@ def thread_list_for_partner(
     )
     if is_lead is not None:
         threads = threads.filter(is_lead=is_lead)
-    term = search.strip().lstrip("@").lower()
+    term = " ".join(search.split()).lstrip("@").lower()
     if term:
         threads = threads.filter(creator_search__contains=term)
     return _by_activity(threads, older_than)

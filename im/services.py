@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from creators.models import Creator, Partner
+from leads.models import creator_search_text
 
 from .models import MESSAGE_MAX_LENGTH, Message, Side, Thread
 
@@ -19,6 +20,16 @@ def thread_open(*, partner: Partner, creator: Creator) -> tuple[Thread, bool]:
             return Thread.objects.create(partner=partner, creator=creator), True
     except IntegrityError:
         return Thread.objects.get(partner=partner, creator=creator), False
+
+
+def threads_sync_creator_search(*, creator: Creator) -> int:
+    """A creator was renamed: update the search copy on their threads (one UPDATE)."""
+    text = creator_search_text(creator)
+    return (
+        Thread.objects.filter(creator=creator)
+        .exclude(creator_search=text)
+        .update(creator_search=text)
+    )
 
 
 def message_clean_body(body) -> str:

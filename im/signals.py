@@ -1,17 +1,17 @@
-"""IM's receivers: keep the threads' copy of a creator's handle and name (their search text)."""
+"""IM's receivers: a renamed creator is found under the new name in every thread list."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from creators.models import Creator
 
-from .models import Thread, creator_search_text
+from . import services
 
 
-@receiver(post_save, sender=Creator, dispatch_uid="im_thread_creator_search")
-def thread_creator_search_follow(sender, instance, raw=False, **kwargs):
-    """A renamed creator is found under the new name in every thread list (one UPDATE)."""
-    if raw:
+@receiver(post_save, sender=Creator, dispatch_uid="im.creator_saved")
+def creator_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if created or raw:
+        return  # a new creator has no threads yet
+    if update_fields is not None and not {"handle", "display_name"} & set(update_fields):
         return
-    text = creator_search_text(instance)
-    Thread.objects.filter(creator=instance).exclude(creator_search=text).update(creator_search=text)
+    services.threads_sync_creator_search(creator=instance)

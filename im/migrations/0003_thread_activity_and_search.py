@@ -2,18 +2,27 @@
 
 import django.db.models.functions.comparison
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery, Value
-from django.db.models.functions import Concat, Lower
 
 
 def fill_creator_search(apps, schema_editor):
-    """Every existing thread gets its creator's search text, in one UPDATE."""
-    Creator = apps.get_model("creators", "Creator")
+    """Copy each thread's creator handle and name (lower-cased, one per line, as
+    leads.models.creator_search_text): one UPDATE on PostgreSQL; elsewhere (SQLite, whose
+    lower() knows only ASCII) row by row in Python."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "UPDATE im_thread SET creator_search = "
+            "left(lower(c.handle || E'\\n' || c.display_name), 200) "
+            "FROM creators_creator c WHERE c.id = im_thread.creator_id"
+        )
+        return
     Thread = apps.get_model("im", "Thread")
-    text = Creator.objects.filter(pk=OuterRef("creator_id")).values(
-        text=Lower(Concat("handle", Value(" "), "display_name"))
-    )[:1]
-    Thread.objects.update(creator_search=Subquery(text))
+    for thread in (
+        Thread.objects.select_related("creator")
+        .only("id", "creator__handle", "creator__display_name")
+        .iterator(chunk_size=2000)
+    ):
+        text = f"{thread.creator.handle}\n{thread.creator.display_name}".lower()[:200]
+        Thread.objects.filter(pk=thread.pk).update(creator_search=text)
 
 
 class Migration(migrations.Migration):
