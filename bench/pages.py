@@ -112,25 +112,19 @@ def prepare(creators: int, log=print) -> dict:
             cursor.execute("DELETE FROM leads_notification WHERE partner_id = %s", [big])
             cursor.execute("SELECT min(id), count(*) FROM leads_lead WHERE partner_id = %s", [big])
             first_lead, leads = cursor.fetchone()
-            # Newest first: the newest 2,000 unread, the rest read; each about one of the leads.
+            # Oldest first, so ids follow time as they do live (the seller's read mark is an
+            # id: `_users` leaves the newest 2,000 unread); each about one of the leads.
             cursor.execute(
                 """
                 INSERT INTO leads_notification (partner_id, user_id, kind, text, lead_id,
-                    created_at, read_at)
+                    created_at)
                 SELECT %s, NULL,
                        (ARRAY['new_request','lead_removed','authorization_expired'])[g %% 3 + 1],
                        'Bench notification ' || g, %s + g %% %s,
-                       now() - g * interval '30 seconds',
-                       CASE WHEN g <= %s THEN NULL ELSE now() END
+                       now() - (%s - g) * interval '30 seconds'
                 FROM generate_series(1, %s) g
                 """,
-                [
-                    big,
-                    first_lead,
-                    leads,
-                    UNREAD_NOTIFICATIONS,
-                    size["notifications"],
-                ],
+                [big, first_lead, leads, size["notifications"], size["notifications"]],
             )
             cursor.execute("VACUUM ANALYZE leads_notification")
         cursor.execute(
@@ -152,9 +146,19 @@ def _users(big: int):
     from django.contrib.auth.models import User
 
     from creators.models import Creator, PartnerStaff
+    from leads.models import Notification, NotificationReadMark
 
     seller, _ = User.objects.get_or_create(username="bench_seller")
     PartnerStaff.objects.get_or_create(user=seller, defaults={"partner_id": big})
+    # The seller has read all but the newest UNREAD_NOTIFICATIONS.
+    read_through = (
+        Notification.objects.filter(partner_id=big)
+        .order_by("-id")
+        .values_list("id", flat=True)[UNREAD_NOTIFICATIONS : UNREAD_NOTIFICATIONS + 1]
+    )
+    NotificationReadMark.objects.update_or_create(
+        user=seller, defaults={"read_through_id": next(iter(read_through), 0)}
+    )
     creator_user, _ = User.objects.get_or_create(username="bench_creator")
     if not Creator.objects.filter(user=creator_user).exists():
         # A Silver+ creator, so the directory shows its VIP form.
