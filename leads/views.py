@@ -9,6 +9,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -103,6 +104,7 @@ def pool(request):
             for value in values
         ],
         **freshness(),
+        **_workspace_context(request, partner, now),
     }
     # Invalid filters still render the page, with the message next to the filter.
     status = 200 if valid else 400
@@ -121,7 +123,7 @@ def pool(request):
 def dashboard(request):
     """The pipeline dashboard: the pool's figures as charts, for the same filters."""
     partner = seller_partner(request.user)
-    filterset = selectors.lead_list(partner=partner, params=request.GET)
+    filterset = selectors.lead_list(partner=partner, params=request.GET, user=request.user)
     valid = filterset.is_valid()
     stats = selectors.lead_stats(leads=filterset.qs) if valid else None
     query = request.GET.copy()
@@ -141,6 +143,44 @@ def dashboard(request):
         },
         status=200 if valid else 400,
     )
+
+
+EXPIRING_HOURS = 24
+# Not part of what a saved view asks for: where in the list, and how many rows a page shows.
+NOT_VIEW_KEYS = ("page", "page_size")
+
+
+def _same_query(a: QueryDict, b: QueryDict) -> bool:
+    """Two pool queries ask for the same leads and sort (order and page aside)."""
+
+    def pairs(query):
+        return sorted(
+            (k, v) for k in query if k not in NOT_VIEW_KEYS for v in query.getlist(k) if v != ""
+        )
+
+    return pairs(a) == pairs(b)
+
+
+def _workspace_context(request, partner, now) -> dict:
+    """The pool's workspace parts: owners (filter, column, bulk assign), the expiry count, and
+    the saved views as tabs. Three queries, whatever the pool's size."""
+    saved_views = list(selectors.saved_view_list(partner=partner, user=request.user))
+    active = next(
+        (view for view in saved_views if _same_query(QueryDict(view.query), request.GET)), None
+    )
+    return {
+        "staff": list(selectors.staff_list(partner=partner)),
+        "selected_owner": request.GET.get("owner", ""),
+        "expiring_hours": EXPIRING_HOURS,
+        "expiring_count": selectors.lead_expiring_count(
+            partner=partner, hours=EXPIRING_HOURS, now=now
+        ),
+        "expiring_selected": request.GET.get("expiring_within_hours", ""),
+        "saved_views": saved_views,
+        "active_view": active,
+        "all_leads_active": active is None
+        and not [k for k in request.GET if k not in NOT_VIEW_KEYS],
+    }
 
 
 def _back_to_pool(request):

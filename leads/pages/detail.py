@@ -7,16 +7,18 @@ answer the detail again (and, in the side panel, the pool's row out of band).
 from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
 
 from core.roles import seller_partner, seller_required
 
-from .. import selectors
-from ..models import Lead
+from .. import selectors, services
+from ..models import Lead, LeadNote
 from .common import freshness, row_facts
 
 
@@ -51,8 +53,11 @@ def _detail_context(request, lead: Lead) -> dict:
         "nav": "pool",
         "lead": lead,
         "now": now,
-        "requests": list(selectors.lead_request_list(lead=lead)),
-        "history": list(selectors.lead_history(lead=lead)),
+        "request_messages": list(selectors.lead_request_messages(lead=lead)),
+        # Newest first from the selector; the page tells the story in the order it happened.
+        "history": list(reversed(selectors.lead_events(lead=lead))),
+        "notes": list(selectors.lead_notes(lead=lead)),
+        "staff": list(selectors.staff_list(partner=lead.partner)),
         "pool_url": _panel_pool_url(request),
         **freshness(),
     }
@@ -60,7 +65,7 @@ def _detail_context(request, lead: Lead) -> dict:
 
 def _seller_lead(request, lead_id) -> Lead:
     try:
-        return selectors.lead_of_partner(partner=seller_partner(request.user), lead_id=lead_id)
+        return selectors.lead_get_any(partner=seller_partner(request.user), lead_id=lead_id)
     except Lead.DoesNotExist:
         raise Http404("No such lead in your Leads Pool.") from None
 
@@ -82,15 +87,94 @@ def lead_detail(request, lead_id):
     return response
 
 
-def detail_answer(request, lead: Lead, error: str = ""):
-    """What a quick action on the lead detail answers: the detail again, or a redirect."""
+def detail_answer(request, lead: Lead, error: str = "", **form_state):
+    """What a quick action on the lead detail answers: the detail again (400 with the error
+    in place when refused), or without JavaScript a redirect to it with the error flashed.
+
+    `form_state` keeps what the seller typed and the error next to that form (`note_error`,
+    `note_body`, `note_edit_error`, `note_edit_id`).
+    """
+    problems = [error] + [v for k, v in form_state.items() if k.endswith("_error")]
+    problems = [problem for problem in problems if problem]
     if not request.htmx:
-        if error:
-            messages.error(request, error)
+        for problem in problems:
+            messages.error(request, problem)
         return redirect("leads:detail", lead_id=lead.pk)
     lead = _seller_lead(request, lead.pk)
-    context = {**_detail_context(request, lead), "detail_error": error}
-    return render(request, "leads/_detail_answer.html", context)
+    context = {**_detail_context(request, lead), "detail_error": error, **form_state}
+    return render(
+        request, "leads/_detail_answer.html", context, status=400 if problems else 200
+    )
+
+
+def _errors(exc: ValidationError, field: str) -> str:
+    return " ".join(exc.message_dict.get(field, exc.messages))
+
+
+@seller_required
+@require_POST
+def lead_owner(request, lead_id):
+    """Assign the lead to a staff user of the partner, or to no one; the new owner is told."""
+    lead = _seller_lead(request, lead_id)
+    raw = request.POST.get("owner", "").strip()
+    try:
+        owner = None
+        if raw:
+            if not raw.isdigit():
+                raise ValidationError({"owner": ["Choose a staff user of this partner, or no one."]})
+            owner = services.staff_member(partner_id=lead.partner_id, user_id=int(raw))
+        services.lead_assign(lead=lead, owner=owner, user=request.user)
+    except ValidationError as exc:
+        return detail_answer(request, lead, f"Owner: {_errors(exc, 'owner')}")
+    if not request.htmx:
+        who = owner.get_username() if owner else "no one"
+        messages.success(request, f"@{lead.creator.handle} is now assigned to {who}.")
+    return detail_answer(request, lead)
+
+
+@seller_required
+@require_POST
+def note_add(request, lead_id):
+    """Add a staff-only note; every staff user of the partner sees it."""
+    lead = _seller_lead(request, lead_id)
+    body = request.POST.get("body", "")
+    try:
+        services.note_create(lead=lead, author=request.user, body=body)
+    except ValidationError as exc:
+        return detail_answer(request, lead, note_error=_errors(exc, "body"), note_body=body)
+    return detail_answer(request, lead)
+
+
+def _own_note(request, lead, note_id):
+    try:
+        return selectors.lead_note_get(lead=lead, note_id=note_id)
+    except LeadNote.DoesNotExist:
+        raise Http404("No such note on this lead.") from None
+
+
+@seller_required
+@require_POST
+def note_edit(request, lead_id, note_id):
+    """The author rewrites their note (others get 403)."""
+    lead = _seller_lead(request, lead_id)
+    note = _own_note(request, lead, note_id)
+    body = request.POST.get("body", "")
+    try:
+        services.note_update(note=note, user=request.user, body=body)
+    except ValidationError as exc:
+        return detail_answer(
+            request, lead, note_edit_error=_errors(exc, "body"), note_edit_id=note.pk
+        )
+    return detail_answer(request, lead)
+
+
+@seller_required
+@require_POST
+def note_delete(request, lead_id, note_id):
+    """The author deletes their note; the history keeps that it was deleted."""
+    lead = _seller_lead(request, lead_id)
+    services.note_delete(note=_own_note(request, lead, note_id), user=request.user)
+    return detail_answer(request, lead)
 
 
 def from_detail(request) -> bool:
