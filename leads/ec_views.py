@@ -128,7 +128,7 @@ def request_collaborate(request, slug):
             url = redirect("ec:request_result", request_id=result.request.pk).url
             if result.created:
                 return redirect(url)
-            if getattr(result, "message_delivered", False):
+            if result.message_delivered:
                 messages.success(
                     request,
                     f"Your message went to your IM conversation with {partner.name}; "

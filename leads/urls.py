@@ -19,7 +19,5 @@ urlpatterns = [
     path("leads/<int:lead_id>/owner/", detail.lead_owner, name="owner"),
     path("leads/<int:lead_id>/notes/", detail.note_add, name="note_add"),
     path("leads/<int:lead_id>/notes/<int:note_id>/", detail.note_edit, name="note_edit"),
-    path(
-        "leads/<int:lead_id>/notes/<int:note_id>/delete/", detail.note_delete, name="note_delete"
-    ),
+    path("leads/<int:lead_id>/notes/<int:note_id>/delete/", detail.note_delete, name="note_delete"),
 ]

@@ -115,4 +115,3 @@ def leads_bulk(request):
         done += f" {result.skipped:,} could not move to that status and were left as they were."
     messages.success(request, done)
     return redirect(back)
-

@@ -57,7 +57,7 @@ def _detail_context(request, lead: Lead) -> dict:
         # Newest first from the selector; the page tells the story in the order it happened.
         "history": list(reversed(selectors.lead_events(lead=lead))),
         "notes": list(selectors.lead_notes(lead=lead)),
-        "staff": list(selectors.staff_list(partner=lead.partner)),
+        "staff": list(selectors.staff_list(partner=seller_partner(request.user))),
         "pool_url": _panel_pool_url(request),
         **freshness(),
     }
@@ -102,9 +102,7 @@ def detail_answer(request, lead: Lead, error: str = "", **form_state):
         return redirect("leads:detail", lead_id=lead.pk)
     lead = _seller_lead(request, lead.pk)
     context = {**_detail_context(request, lead), "detail_error": error, **form_state}
-    return render(
-        request, "leads/_detail_answer.html", context, status=400 if problems else 200
-    )
+    return render(request, "leads/_detail_answer.html", context, status=400 if problems else 200)
 
 
 def _errors(exc: ValidationError, field: str) -> str:
@@ -121,7 +119,7 @@ def lead_owner(request, lead_id):
         owner = None
         if raw:
             if not raw.isdigit():
-                raise ValidationError({"owner": ["Choose a staff user of this partner, or no one."]})
+                raise ValidationError({"owner": [services.owners.OWNER_NOT_STAFF]})
             owner = services.staff_member(partner_id=lead.partner_id, user_id=int(raw))
         services.lead_assign(lead=lead, owner=owner, user=request.user)
     except ValidationError as exc:

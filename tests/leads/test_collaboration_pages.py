@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from creators.models import Tier
+from im.models import Thread
 from leads.models import (
     CollaborationRequest,
     Lead,
@@ -268,6 +269,20 @@ def test_a_repeated_page_submission_lands_on_the_same_open_request(client, silve
     )
     assert Lead.objects.count() == 1 and Notification.objects.count() == 1
     assert request.message == ""
+
+
+def test_a_repeat_with_a_message_says_it_went_to_the_im_conversation(client, silver, partner_a):
+    client.post(request_url(partner_a), {"consent": "on", "message": "first"})
+    second = client.post(request_url(partner_a), {"consent": "on", "message": "One more thing"})
+    page = text(client.get(second["Location"]))
+    assert "Your message went to your IM conversation with Alpha LIVE Agency" in page
+    thread = Thread.objects.get(partner=partner_a, creator=silver)
+    assert list(thread.messages.values_list("body", flat=True)) == ["One more thing"]
+    # The conversation shows the request card and then the repeat's message.
+    html = client.get(f"/ec/messages/{thread.pk}/").content.decode()
+    pane = html[html.index('id="messages"') :]
+    assert pane.index('data-testid="request-card"') < pane.index("One more thing")
+    assert CollaborationRequest.objects.count() == 1
 
 
 @time_machine.travel(T0, tick=False)

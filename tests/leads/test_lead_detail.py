@@ -85,8 +85,8 @@ def test_the_full_page_shows_creator_licensed_data_messages_and_history(
 
     messages = section(html, "request-messages")
     assert messages.index("Beauty LIVE four nights") < messages.index("Trying again")
-    assert "Nov 17, 2026 12:00 UTC · closed" in messages
-    assert "Nov 19, 2026 12:00 UTC · open" in messages
+    assert "Collaboration requested · Nov 17, 2026 12:00 UTC Hi!" in messages
+    assert "Authorization renewed · Nov 19, 2026 12:00 UTC Trying again" in messages
     assert "Trying again &lt;b&gt;with&lt;/b&gt; new numbers." in html  # escaped, never markup
 
     listed = html[html.index('data-testid="history"') :]
@@ -109,6 +109,17 @@ def test_an_expired_authorization_hides_licensed_data(seller, partner_a, gold):
     assert "expired on Nov 19, 12:00 UTC" in licensed
     assert "30-day LIVE GMV" not in licensed and "data-countdown" not in html
     assert "Old one" in section(html, "request-messages")  # the message stays
+
+
+@time_machine.travel(T0, tick=False)
+def test_a_repeat_request_message_joins_the_messages(seller, partner_a, request_lead, gold):
+    result = collaboration_request_submit(creator=gold, partner=partner_a, message="And also…")
+    assert not result.created
+    html = seller.get(f"/seller/leads/{request_lead.pk}/").content.decode()
+    messages = section(html, "request-messages")
+    assert messages.endswith("Creator wrote again · Nov 20, 2026 12:00 UTC And also…")
+    preview = seller.get("/seller/leads/").content.decode()
+    assert "“And also…”" in section(preview, "message-preview")
 
 
 def test_an_im_lead_has_no_licensed_data_and_no_request(seller, partner_a):
@@ -217,20 +228,21 @@ def test_remove_from_the_detail_keeps_the_history_readable(seller, seller_a, req
 def test_chat_links_to_the_thread_or_a_confirm_page_and_get_writes_nothing(
     seller, partner_a, request_lead
 ):
+    # A request opened the thread; the lead's chat goes straight there.
     html = seller.get(f"/seller/leads/{request_lead.pk}/").content.decode()
     assert 'href="/seller/im/start/gold_glow/" data-testid="chat"' in html
-    # The request opened the thread between them: chat goes straight there.
-    requested = Thread.objects.get(partner=partner_a, creator=request_lead.creator)
-    assert seller.get("/seller/im/start/gold_glow/")["Location"] == f"/seller/im/{requested.pk}/"
-    # With no thread, a confirm page; the GET opens nothing.
-    requested.delete()
-    start = seller.get("/seller/im/start/gold_glow/")
-    assert start.status_code == 200 and "Start the chat" in start.content.decode()
-    assert not Thread.objects.filter(partner=partner_a).exists()
-    opened = seller.post("/seller/im/start/gold_glow/")
     thread = Thread.objects.get(partner=partner_a, creator=request_lead.creator)
-    assert opened["Location"] == f"/seller/im/{thread.pk}/"
     assert seller.get("/seller/im/start/gold_glow/")["Location"] == f"/seller/im/{thread.pk}/"
+
+    # An IM lead whose thread is gone (or never was): a confirm page, and only its POST opens.
+    quiet = LeadFactory(partner=partner_a, creator__handle="no_thread_yet")
+    start = seller.get("/seller/im/start/no_thread_yet/")
+    assert start.status_code == 200 and "Start the chat" in start.content.decode()
+    assert f'href="/seller/leads/{quiet.pk}/">Back to the lead</a>' in start.content.decode()
+    assert not Thread.objects.filter(creator=quiet.creator).exists()
+    opened = seller.post("/seller/im/start/no_thread_yet/")
+    new = Thread.objects.get(partner=partner_a, creator=quiet.creator)
+    assert opened["Location"] == f"/seller/im/{new.pk}/"
 
 
 def test_the_im_profile_panel_links_to_the_lead(seller, partner_a, request_lead):
