@@ -250,26 +250,6 @@ def collaboration_request_pending(*, creator, partner, now=None) -> Collaboratio
     return candidate if candidate is not None and candidate.is_pending(now) else None
 
 
-def lead_of_partner(*, partner, lead_id) -> Lead:
-    """One of the partner's leads, in the pool or removed (its history stays readable), with
-    owner, message and notes_count."""
-    return lead_get_any(partner=partner, lead_id=lead_id)
-
-
-def lead_request_list(*, lead):
-    """A lead's collaboration requests (each with the creator's message), oldest first."""
-    return CollaborationRequest.objects.filter(lead=lead).order_by("submitted_at", "id")
-
-
-def lead_history(*, lead):
-    """A lead's events in the order they happened, with who did each and the owners moved."""
-    return (
-        LeadEvent.objects.filter(lead=lead)
-        .select_related("actor", "from_owner", "to_owner")
-        .order_by("created_at", "id")
-    )
-
-
 # Kinds that arrive in batches (a job's run, a busy day): the page folds each day's run of them
 # into one expandable group. A removal is rare and always shown on its own.
 GROUPED_KINDS = (

@@ -291,8 +291,8 @@ def _collaboration_request_submit(*, creator, partner, message, consent) -> Subm
         .first()
     )
     if open_request is not None:
-        still_open = lead.status != LeadStatus.CLOSED and lead.removed_at is None
-        if open_request.is_authorized(now) and still_open:
+        open_request.lead = lead  # the row locked above: the rule reads it, no second query
+        if open_request.is_pending(now):
             delivered = _repeat_message_deliver(request=open_request, message=message)
             return SubmitResult(open_request, created=False, message_delivered=delivered)
         # Expired (job not run yet), or closed or removed from the pool by the seller: end it,

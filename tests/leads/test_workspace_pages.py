@@ -358,3 +358,44 @@ def test_another_partners_saved_view_is_not_found(as_a, partner_b, seller_b):
     assert "B" not in text(part(as_a.get("/seller/leads/").content.decode(), "saved-views"))
     assert as_a.post(f"/seller/leads/views/{view.pk}/delete/").status_code == 404
     assert SavedView.objects.filter(pk=view.pk).exists()
+
+
+# Cached counts ---------------------------------------------------------------------------------
+
+
+def pool_count(client, query="") -> str:
+    return text(part(client.get(f"/seller/leads/?{query}").content.decode(), "lead-count"))
+
+
+def test_the_pools_cached_counts_follow_the_pages_writes(as_a, seller_a, seller_a2, partner_a):
+    """Counts are cached per pool version: every write the pages make (bulk, owner, notes)
+    goes through a service that bumps it, so the next count is exact, not a stale cache hit."""
+    leads = [lead(partner_a, f"work_{n}") for n in range(4)]
+    queries = ("", "status=closed", "owner=me", f"owner={seller_a2.pk}", "owner=none")
+    before = {query: pool_count(as_a, query) for query in queries}  # counted and cached
+    assert before == {
+        "": "4 leads",
+        "status=closed": "0 leads",
+        "owner=me": "0 leads",
+        f"owner={seller_a2.pk}": "0 leads",
+        "owner=none": "4 leads",
+    }
+
+    bulk(as_a, action="set_status", status="closed", ids=[leads[0].pk, leads[1].pk], confirm="1")
+    assert pool_count(as_a, "status=closed") == "2 leads"
+
+    as_a.post(f"/seller/leads/{leads[2].pk}/owner/", {"owner": seller_a.pk, "view": "detail"})
+    assert pool_count(as_a, "owner=me") == "1 lead"
+    assert pool_count(as_a, "owner=none") == "3 leads"
+
+    bulk(as_a, action="assign", owner=seller_a2.pk, scope="all", query="owner=none", confirm="1")
+    assert pool_count(as_a, f"owner={seller_a2.pk}") == "3 leads"
+    assert pool_count(as_a, "owner=none") == "0 leads"
+
+    as_a.post(f"/seller/leads/{leads[3].pk}/notes/", {"body": "Call on Monday"})
+    assert pool_count(as_a, "") == "4 leads"
+
+    bulk(as_a, action="remove", ids=[leads[0].pk, leads[3].pk], confirm="1")
+    assert pool_count(as_a, "") == "2 leads"
+    assert pool_count(as_a, "status=closed") == "1 lead"
+    assert pool_count(as_a, f"owner={seller_a2.pk}") == "1 lead"
