@@ -47,6 +47,7 @@ EXTRA_GETS = [
     "/api/v1/leads/?tier=silver",
     "/api/v1/leads/?owner=me&expiring_within_hours=24&ordering=authorization_expires_at",
     "/api/v1/leads/export.csv?owner=none",
+    "/seller/leads/?owner=me&expiring_within_hours=24&ordering=authorization_expires_at",
 ]
 
 # Which object an API route's `<pk>` names, by the route's prefix.
@@ -121,6 +122,8 @@ def _fill(route: str, ids: dict) -> str:
             "content_type_id": "content_type",
             "id": "user",
             "lead_pk": "lead",
+            "note_id": "note",
+            "view_id": "saved_view",
         }.get(name, name)
         assert key in ids, f"teach this test the parameter {name!r} of {route}"
         return str(ids[key])
