@@ -257,14 +257,19 @@ CHIP_LABELS = {
     "search": ("Search", None),
     "requested_after": ("Requested from (UTC)", None),
     "requested_before": ("Requested until (UTC)", None),
+    "owner": ("Owner", {"me": "Assigned to me", "none": "Unassigned"}),
+    "expiring_within_hours": ("Expires within (hours)", None),
 }
 
 
-def active_filter_chips(params) -> list[dict]:
+def active_filter_chips(params, owners: dict | None = None) -> list[dict]:
     """The filters in a query string as removable chips: each has a label and the query
-    string without that one value (sorting and page size stay; the page goes back to 1)."""
+    string without that one value (sorting and page size stay; the page goes back to 1).
+    `owners` names the staff user ids an `owner` filter may hold (id as text -> name)."""
     chips = []
     for key, (name, choices) in CHIP_LABELS.items():
+        if key == "owner":
+            choices = {**choices, **(owners or {})}
         for value in params.getlist(key):
             if not value:
                 continue

@@ -93,7 +93,6 @@ def pool(request):
         "ordering_choices": ORDERING_CHOICES,
         "selected": {key: request.GET.getlist(key) for key in ("tier", "followers", "status")},
         "query": request.GET.urlencode(),
-        "chips": active_filter_chips(request.GET),
         "sort": _sort_headers(request.GET),
         "page_size": page_size(request.GET.get("page_size")),
         "page_sizes": PAGE_SIZES,
@@ -106,6 +105,9 @@ def pool(request):
         **freshness(),
         **_workspace_context(request, partner, now),
     }
+    context["chips"] = active_filter_chips(
+        request.GET, owners={str(member.pk): member.get_username() for member in context["staff"]}
+    )
     # Invalid filters still render the page, with the message next to the filter.
     status = 200 if valid else 400
     if request.htmx and not request.htmx.history_restore_request:

@@ -38,6 +38,8 @@ LICENSED = {
 def seed_pool(partner):
     now = timezone.now()
     leads = []
+    # Half the leads have an owner with a long username: the Owner column must fit too.
+    owner = SellerFactory(user__username="sam_the_night_shift", partner=partner).user
     for i, tier in enumerate([Tier.DIAMOND, Tier.GOLD, Tier.SILVER, Tier.BRONZE] * 4):
         creator = CreatorFactory(
             handle=f"long_creator_handle_{i:02}",
@@ -54,6 +56,7 @@ def seed_pool(partner):
                 requested_at=now - dt.timedelta(hours=i * 7),
                 licensed_data=LICENSED if request else None,
                 authorization_expires_at=now + dt.timedelta(days=6, hours=-i) if request else None,
+                owner=owner if i % 2 else None,
             )
         )
     return leads

@@ -181,6 +181,11 @@ def test_the_pool_shows_owners_and_filters_by_them(as_a, seller_a, seller_a2, pa
     by_user = as_a.get(f"/seller/leads/?owner={seller_a2.pk}").content.decode()
     assert rows(by_user) == ["theirs"]
     assert f'<option value="{seller_a2.pk}" selected>' in by_user
+    # The active owner filter is a removable chip that names the user.
+    assert "Owner: seller_a2" in text(part(by_user, "filter-chips"))
+    assert "Owner: Assigned to me" in text(
+        part(as_a.get("/seller/leads/?owner=me").content.decode(), "filter-chips")
+    )
     bad = as_a.get("/seller/leads/?owner=someone")
     assert bad.status_code == 400 and "Use me, none or a user id." in bad.content.decode()
 
@@ -209,6 +214,7 @@ def test_act_before_expiry_sort_quick_filter_and_header_count(as_a, partner_a, p
     ).content.decode()
     assert rows(quick) == ["in_2h", "in_20h"]
     assert 'id="expiring-filter" name="expiring_within_hours" value="24" checked' in quick
+    assert "Expires within (hours): 24" in text(part(quick, "filter-chips"))
 
 
 @pytest.mark.parametrize("size", [3, 30])
