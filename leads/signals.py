@@ -8,15 +8,16 @@ or a repeat while one is open) and `message` (the text sent this time, maybe emp
 Services import it inside their functions: this module imports services.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.signals import request_started
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import Signal
 
 from creators.models import Creator
 from creators.signals import creator_figures_refreshed
 
 from . import services
-from .models import Lead
+from .models import Lead, LeadEvent, LeadNote
 
 collaboration_request_sent = Signal()
 
@@ -32,9 +33,50 @@ def lead_deleted(sender, instance, **kwargs):
 def creator_saved(sender, instance, created, update_fields=None, **kwargs):
     if created:
         return  # a new creator has no leads yet
-    if update_fields is not None and not {"handle", "display_name"} & set(update_fields):
+    shown = {"handle", "display_name", "avatar"}  # what the pool's list shows of a creator
+    if update_fields is not None and not shown & set(update_fields):
         return
     services.leads_sync_creator_search(creator=instance)
+
+
+# The list's rows also show each lead's notes_count, its latest request message and its
+# owner's name: writes to those bump the partner's pool version too (the list's page cache,
+# leads/api/pool_cache.py, is keyed by it).
+
+
+def note_saved(sender, instance, **kwargs):
+    _bump_for_lead(instance)
+
+
+def note_deleted(sender, instance, **kwargs):
+    _bump_for_lead(instance, create=False)
+
+
+def event_saved(sender, instance, created, **kwargs):
+    if instance.kind in LeadEvent.MESSAGE_KINDS and instance.text:
+        _bump_for_lead(instance)
+
+
+def _bump_for_lead(instance, create: bool = True) -> None:
+    if type(instance).lead.is_cached(instance):
+        services.lead_pool_changed(partner_ids=[instance.lead.partner_id], create=create)
+    else:
+        services.lead_pool_changed_for_leads(lead_ids=[instance.lead_id], create=create)
+
+
+def user_saved(sender, instance, created, update_fields=None, **kwargs):
+    if created:
+        return  # nobody's owner yet
+    if update_fields is not None and not {"username", "first_name", "last_name"} & set(
+        update_fields
+    ):
+        return  # e.g. last_login on every sign-in
+    services.lead_pool_changed_for_staff(user_id=instance.pk)
+
+
+def user_deleting(sender, instance, **kwargs):
+    # Before the delete: its leads' owner becomes null, and its staff row goes with it.
+    services.lead_pool_changed_for_staff(user_id=instance.pk, create=False)
 
 
 def connect() -> None:
@@ -44,6 +86,12 @@ def connect() -> None:
     post_save.connect(lead_saved, sender=Lead, dispatch_uid="leads.lead_saved")
     post_delete.connect(lead_deleted, sender=Lead, dispatch_uid="leads.lead_deleted")
     post_save.connect(creator_saved, sender=Creator, dispatch_uid="leads.creator_saved")
+    post_save.connect(note_saved, sender=LeadNote, dispatch_uid="leads.note_saved")
+    post_delete.connect(note_deleted, sender=LeadNote, dispatch_uid="leads.note_deleted")
+    post_save.connect(event_saved, sender=LeadEvent, dispatch_uid="leads.event_saved")
+    user = get_user_model()
+    post_save.connect(user_saved, sender=user, dispatch_uid="leads.user_saved")
+    pre_delete.connect(user_deleting, sender=user, dispatch_uid="leads.user_deleting")
     request_started.connect(
         services.lead_pool_changed_reset, dispatch_uid="leads.pool_changed_reset"
     )

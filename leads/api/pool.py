@@ -28,6 +28,7 @@ from ..serializers import (
     LeadStatsSerializer,
     LeadStatusSerializer,
 )
+from . import pool_cache
 
 
 def _lead_any(request, pk):
@@ -83,7 +84,14 @@ class LeadViewSet(
     def list(self, request, *args, **kwargs):
         # The filter backend's work, done here so the count can come from the pool's count
         # cache (exact: keyed by the partner's pool version).
+        # A page served before is reused exactly while it cannot differ (pool_cache.py).
         partner = seller_partner(request.user)
+        key = pool_cache.list_cache_key(request, partner)
+        hit = pool_cache.list_cache_get(key) if key else None
+        if hit is not None:
+            count, number, rows = hit
+            pool_cache.cached_page(self.paginator, request, count=count, number=number)
+            return self.get_paginated_response(rows)
         filterset = selectors.lead_list(
             partner=partner, params=request.query_params, user=request.user
         )
@@ -91,7 +99,18 @@ class LeadViewSet(
             raise translate_validation(filterset.errors)
         count = selectors.lead_pool_count(partner=partner, filterset=filterset)
         page = self.paginator.paginate_queryset(filterset.qs, request, view=self, count=count)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        serializer = self.get_serializer(page, many=True)
+        rows = serializer.data
+        if key:
+            pool_cache.list_cache_set(
+                key,
+                count=count,
+                number=self.paginator.page.number,
+                rows=rows,
+                leads=page,
+                shown_at=serializer.context["now"],
+            )
+        return self.get_paginated_response(rows)
 
     def get_queryset(self):
         # The export streams every row: it skips the per-lead owner/message/notes columns.

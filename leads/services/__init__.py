@@ -20,7 +20,7 @@ from core.jobs import job_run_record
 from core.mail import absolute_url, mail_queue
 from core.models import JobRun
 from core.sql import db_value
-from creators.models import Creator, Partner, Tier
+from creators.models import Creator, Partner, PartnerStaff, Tier
 from creators.selectors import creator_licensed_data
 from creators.services import silver_threshold
 
@@ -125,14 +125,36 @@ def lead_pool_changed_reset(**kwargs) -> None:
     _changed.partners = set()
 
 
+def lead_pool_changed_for_leads(*, lead_ids, create: bool = True) -> None:
+    """A write changed what these leads show in the pool's list without saving the leads
+    themselves (a note added or deleted, a creator's request message): bump their partners."""
+    partner_ids = set(
+        Lead.objects.filter(pk__in=set(lead_ids)).values_list("partner_id", flat=True)
+    )
+    if partner_ids:
+        lead_pool_changed(partner_ids=partner_ids, create=create)
+
+
+def lead_pool_changed_for_staff(*, user_id, create: bool = True) -> None:
+    """A staff user was renamed or deleted: the list shows owners by name, so bump their
+    partner (an owner is always staff of the lead's partner)."""
+    partner_ids = set(
+        PartnerStaff.objects.filter(user_id=user_id).values_list("partner_id", flat=True)
+    )
+    if partner_ids:
+        lead_pool_changed(partner_ids=partner_ids, create=create)
+
+
 def leads_sync_creator_search(*, creator: Creator) -> int:
-    """A creator was renamed: update the search copy on their leads, bump those partners."""
-    text = creator_search_text(creator)
-    stale = Lead.objects.filter(creator=creator).exclude(creator_search=text)
-    partner_ids = list(stale.values_list("partner_id", flat=True))
+    """A creator's handle, name or avatar may have changed: update the search copy on their
+    leads and bump the partners that have a lead of them (the list shows all three)."""
+    leads = Lead.objects.filter(creator=creator)
+    partner_ids = set(leads.values_list("partner_id", flat=True))
     if not partner_ids:
         return 0
-    updated = stale.update(creator_search=text)
+    updated = leads.exclude(creator_search=(text := creator_search_text(creator))).update(
+        creator_search=text
+    )
     lead_pool_changed(partner_ids=partner_ids)
     return updated
 

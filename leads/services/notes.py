@@ -66,6 +66,10 @@ def note_delete(*, note: LeadNote, user) -> bool:
     if not deleted:
         return False
     note.deleted_at = now
+    # A queryset update sends no signal: the list's notes_count changed (leads.signals).
+    from . import lead_pool_changed_for_leads
+
+    lead_pool_changed_for_leads(lead_ids=[note.lead_id])
     LeadEvent.objects.create(
         lead_id=note.lead_id, kind=LeadEvent.Kind.NOTE_DELETED, actor=user, created_at=now
     )

@@ -1,0 +1,89 @@
+"""The Leads Pool list's page cache: a served page, reused exactly while it cannot differ.
+
+`GET /api/v1/leads/` answers the same page to the same question until one of these happens,
+and each one ends the cached page:
+
+- a write to the partner's leads or to what their rows show (the lead's own fields, a note
+  added or deleted, a creator's request message, the creator's handle, name or avatar, an
+  owner's name): each bumps the partner's pool version in the writer's transaction
+  (`services.lead_pool_changed`, leads.signals), and the version is part of the key;
+- a live authorization on the page ends (its licensed data must vanish at that instant): the
+  entry's lifetime ends no later than the earliest live `authorization_expires_at` on the
+  page;
+- `LIST_CACHE_SECONDS` (60 s) pass: a bound on anything time-based this list does not know of.
+
+The key: partner, pool version, the query's parameters (sorted by name; values in the order
+sent, as a repeated `search` keeps the last one), the caller's user id when `owner` is asked
+for (`owner=me`), and the scheme and host (avatar URLs are absolute). Only the parameters the
+list knows are cached, and not the ones whose answer moves with the clock
+(`expiring_within_hours`, `ordering=authorization_expires_at`): those pages are computed every
+time. What is stored is the count, the page number and the serialized rows; `next` and
+`previous` are built for each request.
+"""
+
+import hashlib
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.db import router
+from django.utils import timezone
+
+from core.pagination import DeferredJoinPaginator
+
+from .. import selectors
+from ..filters import COUNT_CACHEABLE_FILTERS
+from ..models import Lead
+
+LIST_CACHE_SECONDS = 60
+# Bump when the list's representation changes: a shared cache outlives a deploy.
+LIST_CACHE_FORMAT = 1
+PAGE_PARAMS = frozenset({"page", "page_size"})
+CACHEABLE_PARAMS = COUNT_CACHEABLE_FILTERS | PAGE_PARAMS | {"owner", "ordering"}
+CLOCK_ORDERINGS = frozenset({"authorization_expires_at"})
+
+
+def list_cache_key(request, partner) -> str | None:
+    """The cache key of this list request's page, or None when it must not be cached."""
+    params = request.query_params
+    names = set(params)
+    if not names <= CACHEABLE_PARAMS:
+        return None
+    if CLOCK_ORDERINGS & set(params.getlist("ordering")):
+        return None
+    version = selectors.lead_pool_version(partner=partner, using=router.db_for_read(Lead))
+    query = urlencode([(name, params.getlist(name)) for name in sorted(names)], doseq=True)
+    caller = request.user.pk if "owner" in names else ""
+    origin = f"{request.scheme}://{request.get_host()}"
+    digest = hashlib.sha1(f"{caller}|{origin}|{query}".encode()).hexdigest()
+    return f"leads:list:{LIST_CACHE_FORMAT}:{partner.pk}:{version}:{digest}"
+
+
+def list_cache_get(key: str):
+    """`(count, page number, rows)` stored under `key`, or None."""
+    return cache.get(key)
+
+
+def list_cache_set(key: str, *, count: int, number: int, rows: list, leads, shown_at) -> None:
+    """Store a served page until the earliest authorization that was live on it (at
+    `shown_at`, the serializer's clock) ends, or `LIST_CACHE_SECONDS`, whichever is sooner;
+    with under a second left it is not stored."""
+    live = [
+        lead.authorization_expires_at
+        for lead in leads
+        if lead.authorization_expires_at is not None and lead.authorization_expires_at > shown_at
+    ]
+    seconds = float(LIST_CACHE_SECONDS)
+    if live:
+        seconds = min(seconds, (min(live) - timezone.now()).total_seconds())
+    if seconds >= 1:
+        # Whole seconds, rounded down: backends that keep only whole seconds end no later.
+        cache.set(key, (count, number, list(rows)), int(seconds))
+
+
+def cached_page(paginator, request, *, count: int, number: int):
+    """Point a DRF paginator at page `number` of `count` rows (for its next/previous links)
+    without querying: the rows come from the cache."""
+    per_page = paginator.get_page_size(request)
+    paginator.page = DeferredJoinPaginator([], per_page, count=count).page(number)
+    paginator.request = request
+    return paginator
