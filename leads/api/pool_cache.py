@@ -21,7 +21,9 @@ time. What is stored is the count, the page number and the serialized rows; `nex
 `previous` are built for each request.
 """
 
+import datetime as dt
 import hashlib
+import math
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -59,25 +61,32 @@ def list_cache_key(request, partner) -> str | None:
 
 
 def list_cache_get(key: str):
-    """`(count, page number, rows)` stored under `key`, or None."""
-    return cache.get(key)
+    """`(count, page number, rows)` stored under `key` and still valid now, or None.
+
+    The entry carries its own end: the backend's TTL (whole seconds, on the cache server's
+    clock) only frees memory, and a page is never served at or past the instant it ends.
+    """
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    valid_until, count, number, rows = hit
+    if timezone.now() >= valid_until:
+        return None
+    return count, number, rows
 
 
 def list_cache_set(key: str, *, count: int, number: int, rows: list, leads, shown_at) -> None:
     """Store a served page until the earliest authorization that was live on it (at
-    `shown_at`, the serializer's clock) ends, or `LIST_CACHE_SECONDS`, whichever is sooner;
-    with under a second left it is not stored."""
-    live = [
-        lead.authorization_expires_at
-        for lead in leads
-        if lead.authorization_expires_at is not None and lead.authorization_expires_at > shown_at
-    ]
-    seconds = float(LIST_CACHE_SECONDS)
-    if live:
-        seconds = min(seconds, (min(live) - timezone.now()).total_seconds())
-    if seconds >= 1:
-        # Whole seconds, rounded down: backends that keep only whole seconds end no later.
-        cache.set(key, (count, number, list(rows)), int(seconds))
+    `shown_at`, the serializer's clock) ends, or `LIST_CACHE_SECONDS` after `shown_at`,
+    whichever is sooner."""
+    valid_until = shown_at + dt.timedelta(seconds=LIST_CACHE_SECONDS)
+    for lead in leads:
+        expires = lead.authorization_expires_at
+        if expires is not None and shown_at < expires < valid_until:
+            valid_until = expires
+    seconds = (valid_until - timezone.now()).total_seconds()
+    if seconds > 0:
+        cache.set(key, (valid_until, count, number, list(rows)), math.ceil(seconds))
 
 
 def cached_page(paginator, request, *, count: int, number: int):
