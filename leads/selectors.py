@@ -14,16 +14,15 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, RowNumber, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, RowNumber, TruncDate, TruncDay
 from django.utils import timezone
 
 from creators.models import Partner, Tier
@@ -310,9 +309,15 @@ def notification_list(*, partner, user, unread: bool | None = None, kind: str | 
     return qs.order_by("-created_at", "-id")
 
 
-def notification_unread_count(*, partner, user) -> int:
-    """The bell's figure: one count over what is newer than the seller's mark."""
-    return notification_visible(partner=partner, user=user).filter(_unread(user)).count()
+UNREAD_BADGE_CAP = 1000
+
+
+def notification_unread_count(*, partner, user, cap: int | None = UNREAD_BADGE_CAP) -> int:
+    """The bell's figure: one count over what is newer than the seller's mark, stopping at
+    `cap` (the bell shows "999+"): a seller who never marked anything read has the partner's
+    whole history unread, and every open tab polls this every 5 s."""
+    unread = notification_visible(partner=partner, user=user).filter(_unread(user))
+    return (unread[:cap] if cap else unread).count()
 
 
 def _group_key():
@@ -330,14 +335,7 @@ def _group_key():
     )
 
 
-def notification_groups(*, partner, user, unread: bool | None = None, kind: str | None = None):
-    """The page's rows: a day's notifications of a batch kind fold into one group, others stand
-    alone. Newest first; each row has `kind`, `day`, `count`, `unread`, `latest`, `last_id`.
-
-    One GROUP BY over the seller's notifications (the page paginates it): the groups are what
-    the seller reads, while the API keeps one item per event.
-    """
-    day = TruncDate("created_at", tzinfo=dt.UTC)
+def _notifications_filtered(*, partner, user, unread: bool | None, kind: str | None):
     base = notification_visible(partner=partner, user=user)
     if unread is True:
         base = base.filter(_unread(user))
@@ -345,50 +343,133 @@ def notification_groups(*, partner, user, unread: bool | None = None, kind: str 
         base = base.exclude(_unread(user))
     if kind:
         base = base.filter(kind=kind)
-    return (
-        base.annotate(group_key=_group_key())
-        .values("group_key")
-        .annotate(
-            kind=Min("kind"),
-            day=Min(day),
-            count=Count("id"),
-            unread=Count("id", filter=_unread(user)),
-            latest=Max("created_at"),
-            last_id=Max("id"),
+    return base
+
+
+def _day_range(day: dt.date) -> dict:
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+    return {"created_at__gte": start, "created_at__lt": start + dt.timedelta(days=1)}
+
+
+def _newer_in_its_group(base):
+    """EXISTS a newer notification of the outer row's group in `base`: the same kind, later
+    the same UTC day. A bounded range probe on (partner, kind, created_at, id)."""
+    day_end = ExpressionWrapper(
+        TruncDay(
+            ExpressionWrapper(OuterRef("created_at"), output_field=DateTimeField()),
+            tzinfo=dt.UTC,
         )
-        .order_by("-latest", "-last_id")
+        + Value(dt.timedelta(days=1)),
+        output_field=DateTimeField(),
+    )
+    return Exists(
+        base.filter(
+            kind=OuterRef("kind"), created_at__gte=OuterRef("created_at"), created_at__lt=day_end
+        ).filter(
+            Q(created_at__gt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+        )
     )
 
 
-def notification_group_members(*, partner, user, groups) -> dict:
-    """The notifications behind a page of groups, in one query: a lone item itself, a group's
-    newest GROUP_PREVIEW. Answers {group_key: [Notification, ...]}."""
-    wanted = Q(pk__in=[g["last_id"] for g in groups if g["count"] == 1])
-    for group in groups:
-        if group["count"] > 1:
-            start = dt.datetime.combine(group["day"], dt.time.min, tzinfo=dt.UTC)
-            wanted |= Q(
-                kind=group["kind"],
-                created_at__gte=start,
-                created_at__lt=start + dt.timedelta(days=1),
-            )
-    qs = (
-        notification_list(partner=partner, user=user)
+def notification_groups(
+    *,
+    partner,
+    user,
+    unread: bool | None = None,
+    kind: str | None = None,
+    older: tuple[dt.datetime, int] | None = None,
+    newer: tuple[dt.datetime, int] | None = None,
+    limit: int = 25,
+) -> tuple[list[dict], bool]:
+    """One page of the page's rows: a day's notifications of a batch kind fold into one group,
+    others stand alone. Newest first; each row has `group_key`, `kind`, `day`, `count`,
+    `unread`, `latest`, `last_id`. Answers (rows, more): `more` says a further page exists in
+    the direction walked (older, or newer with `newer`).
+
+    Keyset pagination by each row's newest member (its "head"): a notification heads its row
+    when it is a lone kind or nothing newer of its kind that UTC day passes the filters. The
+    page walks the index (partner, created_at, id) from the cursor and stops after limit + 1
+    heads, so its cost follows the page, not the 200,000 behind it; no COUNT of all rows.
+    Then one GROUP BY over the page's groups (their whole days, so counts stay exact).
+    """
+    base = _notifications_filtered(partner=partner, user=user, unread=unread, kind=kind)
+    heads = base.filter(~Q(kind__in=GROUPED_KINDS) | ~_newer_in_its_group(base))
+    if newer is not None:
+        at, pk = newer
+        heads = heads.filter(Q(created_at__gt=at) | Q(created_at=at, pk__gt=pk))
+        heads = heads.order_by("created_at", "id")
+    else:
+        if older is not None:
+            at, pk = older
+            heads = heads.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
+        heads = heads.order_by("-created_at", "-id")
+    found = list(heads.values("id", "kind", "created_at")[: limit + 1])
+    more = len(found) > limit
+    found = found[:limit]
+    if newer is not None:
+        found.reverse()
+    rows = []
+    for head in found:
+        day = head["created_at"].astimezone(dt.UTC).date()
+        grouped = head["kind"] in GROUPED_KINDS
+        rows.append(
+            {
+                "group_key": f"{head['kind']}:{day}" if grouped else f"#{head['id']}",
+                "kind": head["kind"],
+                "day": day,
+                "count": 1,
+                "unread": 0,
+                "latest": head["created_at"],
+                "last_id": head["id"],
+            }
+        )
+    _group_members(partner=partner, user=user, rows=rows, unread_only=unread is True)
+    return rows, more
+
+
+def _group_members(*, partner, user, rows, unread_only: bool) -> None:
+    """Fill each row's `members` (a lone item itself, a group's newest GROUP_PREVIEW) and a
+    group's `count` and `unread` (over its whole UTC day, so exact), in two queries whatever
+    the groups' size: the ranking and counting run over ids alone, then only the chosen rows
+    are read with their read state."""
+    wanted = Q(pk__in=[row["last_id"] for row in rows if row["kind"] not in GROUPED_KINDS])
+    for row in rows:
+        if row["kind"] in GROUPED_KINDS:
+            wanted |= Q(kind=row["kind"], **_day_range(row["day"]))
+    group = [_group_key()]
+    ranked = (
+        notification_visible(partner=partner, user=user)
         .filter(wanted)
-        .select_related("lead__creator")
         .annotate(
             rank=Window(
-                RowNumber(),
-                partition_by=[_group_key()],
-                order_by=[F("created_at").desc(), F("id").desc()],
-            )
+                RowNumber(), partition_by=group, order_by=[F("created_at").desc(), F("id").desc()]
+            ),
+            total=Window(Count("id"), partition_by=group),
+            unread_total=Window(
+                Sum(Case(When(_unread(user), then=Value(1)), default=Value(0))),
+                partition_by=group,
+            ),
         )
         .filter(rank__lte=GROUP_PREVIEW)
+        .values_list("pk", "total", "unread_total")
     )
+    ids, counts = [], {}
+    for pk, total, unread in ranked:
+        ids.append(pk)
+        counts[pk] = (total, unread)
     members: dict[str, list] = {}
-    for notification in qs:
+    chosen = notification_list(partner=partner, user=user).filter(pk__in=ids)
+    for notification in chosen.select_related("lead__creator"):
         members.setdefault(notification_group_key(notification), []).append(notification)
-    return members
+    for row in rows:
+        row["members"] = members.get(row["group_key"], [])
+        if row["kind"] in GROUPED_KINDS and row["members"]:
+            total, unread = counts[row["members"][0].pk]
+            row["count"], row["unread"] = (unread if unread_only else total), unread
+            if row["count"] == 1:
+                # A batch kind alone that day shows as a lone item: the head itself.
+                row["members"] = [n for n in row["members"] if n.pk == row["last_id"]]
 
 
 def notification_group_key(notification) -> str:

@@ -5,6 +5,7 @@ The lead workspace's other pages (lead detail, notes, owner, bulk actions, saved
 """
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -264,6 +265,26 @@ def _day(raw: str | None) -> dt.date | None:
         return None
 
 
+CURSOR = re.compile(r"(\d{8}T\d{6}\.\d{6})Z-(\d{1,18})")
+
+
+def _cursor(raw: str | None) -> tuple[dt.datetime, int] | None:
+    """`?older=` / `?newer=`: a row's newest member as `YYYYMMDDTHHMMSS.ffffffZ-<id>` (UTC);
+    anything else is the first page."""
+    match = CURSOR.fullmatch(raw or "")
+    if not match:
+        return None
+    try:
+        at = dt.datetime.strptime(match[1], "%Y%m%dT%H%M%S.%f").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+    return at, int(match[2])
+
+
+def _cursor_text(row) -> str:
+    return f"{row['latest'].astimezone(dt.UTC):%Y%m%dT%H%M%S.%f}Z-{row['last_id']}"
+
+
 @seller_required
 def notification_list(request):
     """The seller's notifications, newest first: a page of groups ("12 authorizations expired
@@ -284,26 +305,36 @@ def notification_list(request):
         )
         page = Paginator(items, NOTIFICATION_GROUPS_PER_PAGE).get_page(request.GET.get("page"))
         rows = [{"count": 1, "members": [n]} for n in page.object_list]
+        pager = None
     else:
-        groups = selectors.notification_groups(
-            partner=partner, user=request.user, unread=unread, kind=kind
+        older, newer = _cursor(request.GET.get("older")), _cursor(request.GET.get("newer"))
+        rows, more = selectors.notification_groups(
+            partner=partner,
+            user=request.user,
+            unread=unread,
+            kind=kind,
+            older=older,
+            newer=None if older else newer,
+            limit=NOTIFICATION_GROUPS_PER_PAGE,
         )
-        page = Paginator(groups, NOTIFICATION_GROUPS_PER_PAGE).get_page(request.GET.get("page"))
-        rows = list(page.object_list)
-        members = selectors.notification_group_members(
-            partner=partner, user=request.user, groups=rows
-        )
+        page = None
+        walked_newer = newer is not None and older is None
+        pager = {
+            "newer": _cursor_text(rows[0]) if rows and (older or (walked_newer and more)) else "",
+            "older": _cursor_text(rows[-1]) if rows and (walked_newer or more) else "",
+        }
         for row in rows:
-            row["members"] = members.get(row["group_key"], [])
             row["label"] = _group_label(row)
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "older", "newer"):
+        query.pop(key, None)
     return render(
         request,
         "leads/notifications.html",
         {
             "nav": "notifications",
             "page": page,
+            "pager": pager,
             "rows": rows,
             "kind": kind or "",
             "day": day,

@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 
 from core import roles
@@ -12,8 +14,11 @@ def navigation(request):
         from leads.selectors import notification_unread_count
 
         context["partner"] = roles.seller_partner(user)
-        context["unread_notifications"] = notification_unread_count(
-            partner=context["partner"], user=user
+        partner = context["partner"]
+        # Lazy: counted once when a template prints the bell; a view that passes its own
+        # figure (the badge) or a page without the bell never counts.
+        context["unread_notifications"] = functools.cache(
+            lambda: notification_unread_count(partner=partner, user=user)
         )
     elif role == roles.CREATOR:
         context["me_creator"] = roles.creator_of(user)

@@ -2,6 +2,7 @@
 live bell, the API's kinds."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -136,9 +137,18 @@ def test_the_page_paginates_and_reading_it_writes_nothing(client, seller_a, part
     client.force_login(seller_a)
     first = client.get(PAGE).content.decode()
     assert "removal 29" in first and "removal 05" in first and "removal 04" not in first
-    assert "Page 1 of 2" in first and 'rel="next"' in first
-    second = client.get(f"{PAGE}?page=2").content.decode()
+    # Keyset pages: "Older" carries the last row's (time, id), no page count over everything.
+    assert 'rel="prev"' not in first and "Page 1 of" not in first
+    older = re.search(r'href="\?older=([^"]+)" rel="next">Older<', first)[1]
+    second = client.get(f"{PAGE}?older={older}").content.decode()
     assert "removal 04" in second and "removal 00" in second and "removal 29" not in second
+    assert 'rel="next"' not in second
+    newer = re.search(r'href="\?newer=([^"]+)" rel="prev">Newer<', second)[1]
+    back = client.get(f"{PAGE}?newer={newer}").content.decode()
+    assert "removal 29" in back and "removal 05" in back and "removal 04" not in back
+    assert 'rel="prev"' not in back and 'rel="next"' in back
+    # A cursor that is not one shows the first page, never a 500.
+    assert "removal 29" in client.get(f"{PAGE}?older=99999999T999999.999999Z-1").content.decode()
     assert not NotificationRead.objects.exists() and not NotificationReadMark.objects.exists()
 
 
@@ -157,6 +167,18 @@ def test_the_bell_polls_and_reaches_zero_at_volume(client, seller_a, seller_a2, 
 
     client.force_login(seller_a2)
     assert 'data-testid="unread-count">181<' in client.get(BADGE).content.decode()
+
+
+def test_the_bell_stops_counting_at_a_thousand(client, seller_a, seller_a2, partner_a):
+    bulk(partner_a, NotificationKind.AUTHORIZATION_EXPIRED, 1001)
+    client.force_login(seller_a)
+    assert 'data-testid="unread-count">999+<' in client.get(BADGE).content.decode()
+    client.post("/seller/notifications/read-all/")
+    NotificationRead.objects.create(user=seller_a2, notification=Notification.objects.first())
+    client.force_login(seller_a2)  # 1,000 unread: still 999+; the API counts exactly
+    assert 'data-testid="unread-count">999+<' in client.get(BADGE).content.decode()
+    api = client.get(f"{NOTES}?unread=true").json()
+    assert api["count"] == 1000
 
 
 def test_the_badge_answers_in_constant_queries(client, seller_a, partner_a):
