@@ -121,6 +121,8 @@ def main() -> int:
     var_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.setdefault("DJANGO_SETTINGS_MODULE", "partner_center.settings.local")
+    # Links in the demo's mail (var/mail/) point at this server's port.
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
 
     stopping = False
 

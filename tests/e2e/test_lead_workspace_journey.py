@@ -73,6 +73,10 @@ def test_sellers_work_a_lead_together_then_the_pool_in_bulk_and_views(
     expect(page.get_by_test_id("notifications")).to_contain_text(
         "seller_a assigned @glow_gold to you."
     )
+    # The notification opens the lead, where seller_a's note is there for the team.
+    page.get_by_test_id("notifications").get_by_role("link", name="Open lead").first.click()
+    expect(page).to_have_url(re.compile(rf"/seller/leads/{lead.pk}/$"))
+    expect(page.get_by_test_id("note")).to_contain_text("samples on Monday")
 
     # 3. ... closes three leads in one go, after confirming the count.
     page.goto("/seller/leads/?tier=silver")

@@ -92,6 +92,7 @@ def test_a_removal_reaches_the_bell_and_mark_all_read_clears_it(
     assert "Lead removed from pool" in page
     assert "@creator_bronze was removed from the Leads Pool by seller_a" in page
     assert 'href="/seller/im/?creator=creator_bronze">Open chat</a>' in page
+    assert f'href="/seller/leads/{note.lead_id}/" data-testid="open-lead">Open lead</a>' in page
     assert api_as(seller_a).get(f"{NOTES}?unread=true").json()["count"] == 1
 
     client.post("/seller/notifications/read-all/")
