@@ -1,11 +1,12 @@
 """The page figures of `make bench`: the Top LIVE Partner directory, the IM inbox, a long thread,
-the IM poll and the notifications page, each with its query count.
+the IM poll, the notifications page, a lead's detail and the pipeline stats, each with its query
+count.
 
 `bench.run` calls `run()` after its own figures (on the dataset it built); `python -m
 bench.pages` runs these figures alone on an existing dataset (quick iteration) and merges them
-into the results file. What this adds to the dataset (threads, messages, notifications) is
-built here with set-based SQL, so the base dataset's shape (bench/dataset.py) stays the leads
-benchmark's own.
+into the results file. What this adds to the dataset (threads, messages, notifications, one
+lead's long history with notes, the big partner's conversion events) is built here with
+set-based SQL, so the base dataset's shape (bench/dataset.py) stays the leads benchmark's own.
 """
 
 import os
@@ -18,12 +19,16 @@ TARGETS = {
     "notifications_page_p95_ms": 50,
     "thread_p95_ms": 50,
     "im_poll_p95_ms": 5,
+    "lead_detail_p95_ms": 50,
+    "stats_p95_ms": 100,
 }
 INBOX_THREADS = 10_000
 THREAD_MESSAGES = 5_000
 MESSAGES_PER_THREAD = 3
 NOTIFICATIONS = 200_000
 UNREAD_NOTIFICATIONS = 2_000
+DETAIL_EVENTS = 200
+DETAIL_NOTES = 50
 PAGES_VERSION = 3  # bump when what `prepare` builds changes
 
 
@@ -167,6 +172,103 @@ def _users(big: int):
     return seller, creator_user
 
 
+def detail_lead_id(big: int) -> int:
+    """The lead the detail figure (and the load run's mix) opens."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(id) FROM leads_lead WHERE partner_id = %s "
+            "AND source = 'collaboration_request' AND removed_at IS NULL",
+            [big],
+        )
+        return cursor.fetchone()[0]
+
+
+def _detail_lead(big: int, seller_id: int) -> int:
+    """The lead the detail figure opens: the big partner's first collaboration-request lead,
+    with 200 events (status moves, owner changes, request messages, note events) and 50 notes.
+    Rebuilt when its counts differ: `bench.run`'s expiry benchmark deletes every event."""
+    from django.db import connection
+
+    lead = detail_lead_id(big)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM leads_leadevent WHERE lead_id = %s), "
+            "(SELECT count(*) FROM leads_leadnote WHERE lead_id = %s AND deleted_at IS NULL)",
+            [lead, lead],
+        )
+        if cursor.fetchone() == (DETAIL_EVENTS, DETAIL_NOTES):
+            return lead
+        cursor.execute("DELETE FROM leads_leadevent WHERE lead_id = %s", [lead])
+        cursor.execute("DELETE FROM leads_leadnote WHERE lead_id = %s", [lead])
+        # Oldest first, a minute apart: a request, then a cycle of status moves, owner
+        # changes, the creator writing again and note events, half by the seller, half by jobs.
+        cursor.execute(
+            """
+            INSERT INTO leads_leadevent (lead_id, kind, actor_id, from_status, to_status,
+                from_owner_id, to_owner_id, text, created_at)
+            SELECT %(lead)s, k.kind,
+                   CASE WHEN g %% 2 = 0 THEN %(seller)s END,
+                   CASE WHEN k.kind = 'status_changed' THEN 'new' ELSE '' END,
+                   CASE WHEN k.kind = 'status_changed' THEN 'contacted' ELSE '' END,
+                   NULL,
+                   CASE WHEN k.kind = 'assigned' THEN %(seller)s END,
+                   CASE WHEN k.kind IN ('requested', 'message')
+                        THEN 'Creator message ' || g || ': happy to talk about a LIVE.'
+                        ELSE '' END,
+                   now() - (%(events)s - g) * interval '1 minute'
+            FROM generate_series(1, %(events)s) g
+            CROSS JOIN LATERAL (SELECT CASE WHEN g = 1 THEN 'requested'
+                ELSE (ARRAY['status_changed','assigned','message','note_added'])[g %% 4 + 1]
+                END AS kind) k
+            """,
+            {"lead": lead, "seller": seller_id, "events": DETAIL_EVENTS},
+        )
+        cursor.execute(
+            """
+            INSERT INTO leads_leadnote (lead_id, author_id, body, created_at, updated_at,
+                deleted_at)
+            SELECT %s, %s, 'Note ' || g || ': called the creator, follow up next week.',
+                   now() - g * interval '1 hour', now() - g * interval '1 hour', NULL
+            FROM generate_series(1, %s) g
+            """,
+            [lead, seller_id, DETAIL_NOTES],
+        )
+        cursor.execute("ANALYZE leads_leadevent")
+        cursor.execute("ANALYZE leads_leadnote")
+    return lead
+
+
+def _conversions(big: int) -> None:
+    """What the stats' conversion reads: each of the big partner's collaborating and closed
+    leads moved to collaborating once (one event each). Rebuilt when missing: `bench.run`'s
+    expiry benchmark deletes every event."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM leads_leadevent e JOIN leads_lead l ON l.id = e.lead_id "
+            "WHERE l.partner_id = %s AND e.kind = 'status_changed' "
+            "AND e.to_status = 'collaborating')",
+            [big],
+        )
+        if cursor.fetchone()[0]:
+            return
+        cursor.execute(
+            """
+            INSERT INTO leads_leadevent (lead_id, kind, actor_id, from_status, to_status,
+                from_owner_id, to_owner_id, text, created_at)
+            SELECT l.id, 'status_changed', NULL, 'contacted', 'collaborating', NULL, NULL, '',
+                   l.requested_at + interval '1 day'
+            FROM leads_lead l
+            WHERE l.partner_id = %s AND l.status IN ('collaborating', 'closed')
+            """,
+            [big],
+        )
+        cursor.execute("VACUUM ANALYZE leads_leadevent")
+
+
 def _measure(client, urls, repeats, expect=(200,)):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -247,6 +349,19 @@ def run(creators: int, repeats: int, log=print) -> dict:
     figures["notifications_page_p95_ms"], figures["notifications_page_queries"] = _measure(
         seller, ["/seller/notifications/"], repeats
     )
+    lead = _detail_lead(facts["big"], seller_user.pk)
+    figures["lead_detail_p95_ms"], figures["lead_detail_queries"] = _measure(
+        seller, [f"/seller/leads/{lead}/"], repeats
+    )
+    # The pipeline in figures over the whole pool (100,000 leads at full size): the API, then
+    # the dashboard page that charts the same stats.
+    _conversions(facts["big"])
+    figures["stats_p95_ms"], figures["stats_queries"] = _measure(
+        seller, ["/api/v1/leads/stats/"], repeats
+    )
+    figures["dashboard_p95_ms"], figures["dashboard_queries"] = _measure(
+        seller, ["/seller/dashboard/"], repeats
+    )
     return figures
 
 
@@ -283,8 +398,15 @@ def main() -> int:
             set(results.get("missed", [])) - set(TARGETS)
             | {name for name, target in TARGETS.items() if figures[name] > target}
         )
+        results.setdefault("targets", {}).update(
+            {name: target for name, target in TARGETS.items() if name in figures}
+        )
         out.write_text(json.dumps(results, indent=2) + "\n")
         print(f"# merged into {out.name}")
+        if creators == 1_000_000:
+            from bench import readme
+
+            readme.update()
     return 0
 
 

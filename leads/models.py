@@ -241,7 +241,16 @@ class LeadEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["lead", "-created_at"], name="lead_event_lead_idx")]
+        indexes = [
+            models.Index(fields=["lead", "-created_at"], name="lead_event_lead_idx"),
+            # The stats' conversion asks, for each lead not collaborating now, "did it ever
+            # move to collaborating?": a probe into this small index, not into every event.
+            models.Index(
+                fields=["lead"],
+                name="lead_event_collaborated_idx",
+                condition=Q(kind="status_changed", to_status="collaborating"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.lead_id})"

@@ -1,4 +1,6 @@
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import format_html
 
 from leads.models import LeadStatus
 
@@ -57,3 +59,28 @@ def status_label(key: str) -> str:
         return LeadStatus(key).label
     except ValueError:
         return key
+
+
+@register.simple_tag
+def history_entry(event) -> str:
+    """One line of a lead's history, built in Python: a lead's history runs to hundreds of
+    events, and the same line as template markup costs several times more to render."""
+    moved = ""
+    if event.kind == "assigned":
+        moved = format_html(
+            ": from {} to {}",
+            event.from_owner.get_username() if event.from_owner_id else "no one",
+            event.to_owner.get_username() if event.to_owner_id else "no one",
+        )
+    elif event.from_status and event.to_status and event.from_status != event.to_status:
+        moved = format_html(
+            ": from {} to {}", status_label(event.from_status), status_label(event.to_status)
+        )
+    return format_html(
+        '<time datetime="{}">{} UTC</time> · <strong>{}</strong> by {}{}',
+        date_filter(event.created_at, "c"),
+        date_filter(event.created_at, "M j, Y H:i"),
+        event.get_kind_display(),
+        event.actor.get_username() if event.actor_id else "the system",
+        moved,
+    )

@@ -71,3 +71,11 @@ def test_the_page_figures_run_over_a_small_dataset_with_their_query_counts():
         assert figures[name] > 0
         assert 1 <= figures[name.replace("_p95_ms", "_queries")] <= 12, name
     assert figures["im_poll_queries"] <= 4  # session, user, thread, nothing new
+    # The detail's lead carries its long history; the page's queries do not grow with it.
+    lead = Lead.objects.filter(partner=big, notes__isnull=False).distinct().get()
+    assert lead.events.count() == pages.DETAIL_EVENTS
+    assert lead.notes.alive().count() == pages.DETAIL_NOTES
+    assert figures["lead_detail_queries"] <= 8
+    # Stats: session, user, then its three aggregate queries whatever the pool's size.
+    assert figures["stats_queries"] <= 5
+    assert 1 <= figures["dashboard_queries"] <= 6
