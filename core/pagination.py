@@ -1,5 +1,6 @@
 """Pagination that stays fast on deep pages of large lists."""
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 
 DEFERRED_JOIN_FROM = 1000
@@ -41,3 +42,23 @@ class DeferredJoinPaginator(Paginator):
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+# Deeper than any list here goes; a bigger number is a typo or a probe, not a page.
+MAX_PAGE_NUMBER = 1_000_000
+
+
+def page_number_parse(raw: str | None, *, name: str = "page") -> int | None:
+    """A page number as every list reads it: ASCII digits from 1 to MAX_PAGE_NUMBER.
+
+    None when absent. Anything else raises a ValidationError naming the parameter. (`int()`
+    takes other scripts' digits such as "٣", and `str.isdigit()` is True for "²", which
+    `int()` refuses: only ASCII digits are page numbers.)
+    """
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE_NUMBER:
+        raise ValidationError(
+            {name: [f"Use a page number from 1 to {MAX_PAGE_NUMBER:,}, not {raw[:20]!r}."]}
+        )
+    return int(raw)

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from core.api.routers import Router
 
 from . import api
 
-router = SimpleRouter(trailing_slash=True)
+router = Router(trailing_slash=True)
 router.register("im/threads", api.ThreadViewSet, basename="thread")
 
 urlpatterns = [

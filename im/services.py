@@ -37,6 +37,8 @@ def message_clean_body(body) -> str:
     if not isinstance(body, str):
         raise ValidationError({"body": ["A message is plain text."]})
     body = body.strip()
+    if "\x00" in body:  # PostgreSQL cannot store it
+        raise ValidationError({"body": ["Null characters are not allowed."]})
     if not body:
         raise ValidationError({"body": ["Write a message before sending."]})
     if len(body) > MESSAGE_MAX_LENGTH:

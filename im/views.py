@@ -58,10 +58,9 @@ def _panel_context(request, thread, requests=None):
 
 def _int(value) -> int:
     """A message id from the query or form; anything that is not one counts as 0."""
-    try:
-        return max(int(value or 0), 0)
-    except (TypeError, ValueError):
-        return 0
+    # ASCII digits that fit a bigint only: int() also reads "٣", and 20 digits overflow.
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
 
 
 def _before_id(request) -> int | None:

@@ -1,5 +1,6 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from core.api.routers import Router
 
 from .api.collaboration import CollaborationRequestViewSet
 from .api.notes import LeadNoteViewSet
@@ -7,7 +8,7 @@ from .api.notifications import NotificationViewSet
 from .api.pool import LeadViewSet
 from .api.workspace import SavedViewViewSet, StaffViewSet
 
-router = SimpleRouter(trailing_slash=True)
+router = Router(trailing_slash=True)
 router.register("leads", LeadViewSet, basename="lead")
 router.register(r"leads/(?P<lead_pk>[^/.]+)/notes", LeadNoteViewSet, basename="lead-note")
 router.register("staff", StaffViewSet, basename="staff")

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from core.pagination import PAGE_SIZE
+from core.pagination import PAGE_SIZE, page_number_parse
 from core.replica import use_replica
 from core.roles import creator_of, creator_required
 from creators.models import Partner
@@ -26,9 +26,9 @@ def partner_list(request):
     """Top LIVE Partner: a VIP list for Silver+ creators; a plain directory for the rest."""
     creator = creator_of(request.user)
     query = request.GET.get("q", "").strip()[:100]
-    # get_page: a page number past the end or not a number shows the last or first page.
+    # A malformed `page` is a 400 naming it; a page past the end shows the last page.
     page = Paginator(partner_directory(search=query), PARTNERS_PAGE_SIZE).get_page(
-        request.GET.get("page")
+        page_number_parse(request.GET.get("page"))
     )
     context = {
         "nav": "partners",
@@ -188,7 +188,7 @@ def my_requests(request):
         lead_selectors.collaboration_request_list(creator=creator).order_by("-submitted_at", "-id"),
         PAGE_SIZE,
     )
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(page_number_parse(request.GET.get("page")))
     return render(
         request,
         "ec/my_requests.html",

@@ -1,9 +1,8 @@
 """CSV export of the Leads Pool: exactly the filtered rows, licensed data only while live."""
 
-import csv
-
 from django.utils import timezone
 
+from core.export import csv_lines
 from creators.models import Tier
 
 HEADER = [
@@ -22,36 +21,25 @@ HEADER = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def lead_csv_lines(leads):
-    """Yield CSV lines for the leads (an iterator, so 100,000 rows stream in constant memory)."""
-    writer = csv.writer(_Echo())
+    """Yield the export's CSV lines (every text cell guarded against formula injection)."""
     now = timezone.now()
-    yield writer.writerow(HEADER)
-    for lead in leads:
-        licensed = lead.visible_licensed_data(now) or {}
-        yield writer.writerow(
-            [
-                lead.creator.handle,
-                _safe(lead.creator.name),
-                Tier(lead.creator_tier).key or "",
-                lead.creator_follower_count,
-                lead.source,
-                lead.status,
-                lead.requested_at.isoformat(),
-                lead.authorization_expires_at.isoformat() if lead.authorization_expires_at else "",
-                licensed.get("live_gmv_30d", ""),
-                licensed.get("live_sessions_30d", ""),
-                licensed.get("average_viewers", ""),
-                "; ".join(licensed.get("top_categories", [])),
-            ]
-        )
+    return csv_lines(HEADER, (_lead_row(lead, now) for lead in leads))
 
 
-def _safe(text: str) -> str:
-    """Keep spreadsheet apps from running a cell as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def _lead_row(lead, now) -> list:
+    licensed = lead.visible_licensed_data(now) or {}
+    return [
+        lead.creator.handle,
+        lead.creator.name,
+        Tier(lead.creator_tier).key or "",
+        lead.creator_follower_count,
+        lead.source,
+        lead.status,
+        lead.requested_at.isoformat(),
+        lead.authorization_expires_at.isoformat() if lead.authorization_expires_at else "",
+        licensed.get("live_gmv_30d", ""),
+        licensed.get("live_sessions_30d", ""),
+        licensed.get("average_viewers", ""),
+        "; ".join(licensed.get("top_categories", [])),
+    ]

@@ -114,10 +114,11 @@ class LeadPoolFilterForm(forms.Form):
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9000, 1, 1)
 
 
-def _day_start(day: dt.date) -> dt.datetime:
+def _day_start(day: dt.date, *, plus_days: int = 0) -> dt.datetime:
     """Midnight UTC: the pool shows request times in UTC, so its date filters read UTC dates
-    (one clock: "until Nov 22" never includes a row shown as Nov 23)."""
-    day = min(max(day, EARLIEST), LATEST)  # far-off dates would overflow
+    (one clock: "until Nov 22" never includes a row shown as Nov 23). Clamped first:
+    9999-12-31 plus a day, or 0001-01-01, would overflow."""
+    day = min(max(day, EARLIEST), LATEST) + dt.timedelta(days=plus_days)
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
@@ -217,7 +218,7 @@ class LeadPoolFilter(django_filters.FilterSet):
         return queryset.filter(requested_at__gte=_day_start(value))
 
     def filter_requested_before(self, queryset, name, value):
-        return queryset.filter(requested_at__lt=_day_start(value + dt.timedelta(days=1)))
+        return queryset.filter(requested_at__lt=_day_start(value, plus_days=1))
 
     def filter_ordering(self, queryset, name, value):
         if value == "authorization_expires_at":

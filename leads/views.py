@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from core.pagination import DeferredJoinPaginator, page_size
+from core.pagination import DeferredJoinPaginator, page_number_parse, page_size
 from core.replica import use_replica
 from core.roles import seller_partner, seller_required
 
@@ -77,7 +77,8 @@ def pool(request):
             page_size(request.GET.get("page_size")),
             count=selectors.lead_pool_count(partner=partner, filterset=filterset),
         )
-        page = paginator.get_page(request.GET.get("page"))
+        # A malformed `page` is a 400 naming it; past the end shows the last page.
+        page = paginator.get_page(page_number_parse(request.GET.get("page")))
         for lead in page.object_list:
             row_facts(lead, now)
     context = {

@@ -49,19 +49,27 @@ class StatsImportResult:
         return self.rows_created + self.rows_updated
 
 
-def _parse_int(value: str, name: str, errors: list[str], line: int, required: bool) -> int:
+# live_sessions and average_viewers are 32-bit integer columns on PostgreSQL.
+MAX_INT32 = 2**31 - 1
+
+
+def _parse_int(
+    value: str, name: str, errors: list[str], line: int, required: bool, maximum: int
+) -> int:
     value = (value or "").strip()
     if not value:
         if required:
             errors.append(f"line {line}: {name} is required")
         return 0
-    try:
-        number = int(value)
-    except ValueError:
+    # ASCII digits only: int() also reads "٣" and "1_000", and overflows nothing itself.
+    digits = value.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 30:
         errors.append(f"line {line}: {name} must be a whole number, not {value[:30]!r}")
         return 0
-    if number < 0 or number > MAX_FOLLOWERS:
-        errors.append(f"line {line}: {name} must be between 0 and {MAX_FOLLOWERS}")
+    number = int(value)
+    if number < 0 or number > maximum:
+        errors.append(f"line {line}: {name} must be between 0 and {maximum:,}")
+        return 0
     return number
 
 
@@ -116,14 +124,18 @@ def stats_rows_parse(
                 f"line {line}: live_gmv_usd must be a non-negative amount, not {raw_gmv[:30]!r}"
             )
             gmv = Decimal("0")
-        followers = _parse_int(_cell(record, "followers"), "followers", row_errors, line, True)
+        followers = _parse_int(
+            _cell(record, "followers"), "followers", row_errors, line, True, MAX_FOLLOWERS
+        )
         sessions = _parse_int(
-            _cell(record, "live_sessions"), "live_sessions", row_errors, line, False
+            _cell(record, "live_sessions"), "live_sessions", row_errors, line, False, MAX_INT32
         )
         viewers = _parse_int(
-            _cell(record, "average_viewers"), "average_viewers", row_errors, line, False
+            _cell(record, "average_viewers"), "average_viewers", row_errors, line, False, MAX_INT32
         )
         category = _cell(record, "top_category")
+        if "\x00" in category:  # PostgreSQL cannot store it
+            row_errors.append(f"line {line}: top_category contains a null character")
         if len(category) > 64:
             row_errors.append(f"line {line}: top_category is longer than 64 characters")
         if date is not None and handle and not row_errors:

@@ -265,6 +265,8 @@ def collaboration_request_submit(
                 ]
             }
         )
+    if "\x00" in message:  # PostgreSQL cannot store it
+        raise ValidationError({"message": ["Null characters are not allowed."]})
     if len(message) > 2000:
         raise ValidationError({"message": ["Keep the message to 2,000 characters or fewer."]})
     message = message.strip()
