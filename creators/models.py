@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class Tier(models.IntegerChoices):
@@ -150,6 +151,11 @@ class Creator(models.Model):
     # follower figures copied onto each lead, which are indexed there.
     class Meta:
         ordering = ["handle"]
+        constraints = [
+            # Handles are one per creator whatever their case (@Ava and @ava are the same
+            # creator), as the feed import matches them.
+            models.UniqueConstraint(Lower("handle"), name="creator_handle_unique_ci"),
+        ]
 
     def __str__(self) -> str:
         return f"@{self.handle}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.roles import creator_of, creator_required, seller_partner, seller_required
+from core.throttles import page_post_throttled, too_fast_message
 from creators.models import Creator, Partner
 from creators.selectors import partner_listed_get
 from leads import selectors as lead_selectors
@@ -166,18 +167,23 @@ def inbox(request, thread_id=None):
 
 def _send(request, thread, side, template):
     body = request.POST.get("body", "")
+    # The API's message limit applies here too, on the same budget; the text is kept.
+    wait = page_post_throttled(request, scope="message")
     try:
+        if wait is not None:
+            raise ValidationError({"body": [too_fast_message(wait, "messages")]})
         message = services.message_send(thread=thread, sender=request.user, side=side, body=body)
     except ValidationError as exc:
+        status = 400 if wait is None else 429
         context = _conversation_context(
             request, thread, side, body=body, error=" ".join(exc.message_dict["body"])
         )
         if request.htmx:
             # The page has shown messages up to what it posted; keep that as the mark.
             context.update(_poller_context(thread, side, _int(request.POST.get("after"))))
-            return render(request, "im/_send_form.html", context, status=400)
+            return render(request, "im/_send_form.html", context, status=status)
         return render(
-            request, template, {**_page_context(request, thread, side), **context}, status=400
+            request, template, {**_page_context(request, thread, side), **context}, status=status
         )
     if request.htmx:
         new = selectors.message_after(thread=thread, after_id=_int(request.POST.get("after")))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.pagination import PAGE_SIZE, page_number_parse
 from core.replica import use_replica
 from core.roles import creator_of, creator_required
+from core.throttles import page_post_throttled, too_fast_message
 from creators.models import Partner
 from creators.selectors import partner_directory, partner_listed_get
 
@@ -111,7 +112,13 @@ def request_collaborate(request, slug):
         )
     now = timezone.now()
     form = CollaborationRequestForm(request.POST or None, partner=partner)
-    if request.method == "POST" and form.is_valid():
+    # The API's request limit applies here too, on the same budget.
+    posted = request.method == "POST"
+    wait = page_post_throttled(request, scope="collaboration_request") if posted else None
+    if wait is not None:
+        form.is_valid()
+        form.add_error(None, too_fast_message(wait, "requests"))
+    elif request.method == "POST" and form.is_valid():
         try:
             result = collaboration_request_submit(
                 creator=creator,
@@ -151,7 +158,7 @@ def request_collaborate(request, slug):
             "open_request": open_request,
             "now": now,
         },
-        status=400 if request.method == "POST" else 200,
+        status=(429 if wait is not None else 400) if request.method == "POST" else 200,
     )
 
 

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.jobs import job_run_record
+from core.locks import transaction_lock
 from core.models import JobRun
 from creators.models import MAX_FOLLOWERS, Creator, CreatorDailyStats
 
@@ -201,32 +203,66 @@ def stats_csv_parse(text: str) -> list[StatsRow]:
     return rows
 
 
+def _creator_ids_by_handle(handles: list[str]) -> dict[str, int]:
+    """Creator ids by lower-cased handle (handles are unique whatever their case)."""
+    ids: dict[str, int] = {}
+    for i in range(0, len(handles), 900):
+        ids.update(
+            Creator.objects.annotate(key=Lower("handle"))
+            .filter(key__in=handles[i : i + 900])
+            .values_list("key", "id")
+        )
+    return ids
+
+
+def _creator_ids_create_missing(rows: list[StatsRow], result: "StatsImportResult") -> dict:
+    """Ids of the rows' creators by lower-cased handle, creating the unknown ones.
+
+    A handle is matched whatever its case; a new creator keeps the case of its first row.
+    """
+    first_spelling: dict[str, str] = {}
+    for row in rows:
+        first_spelling.setdefault(row.handle.lower(), row.handle)
+    creator_ids = _creator_ids_by_handle(sorted(first_spelling))
+    new_keys = sorted(key for key in first_spelling if key not in creator_ids)
+    if new_keys:
+        Creator.objects.bulk_create(
+            [Creator(handle=first_spelling[k], display_name=first_spelling[k]) for k in new_keys],
+            batch_size=1000,
+        )
+        creator_ids.update(_creator_ids_by_handle(new_keys))
+        result.creators_created = len(new_keys)
+    return creator_ids
+
+
 def creator_stats_import(*, rows: list[StatsRow]) -> StatsImportResult:
     """Apply validated feed rows in one transaction: new creators, new and changed days."""
     result = StatsImportResult(rows=len(rows))
     if not rows:
         return result
-    with job_run_record(job=JobRun.Job.IMPORT_CREATOR_STATS) as run, transaction.atomic():
-        handles = {row.handle for row in rows}
-        creator_ids: dict[str, int] = {}
-        handle_list = sorted(handles)
-        for i in range(0, len(handle_list), 900):
-            chunk = handle_list[i : i + 900]
-            creator_ids.update(Creator.objects.filter(handle__in=chunk).values_list("handle", "id"))
-        new_handles = [h for h in handle_list if h not in creator_ids]
-        if new_handles:
-            Creator.objects.bulk_create(
-                [Creator(handle=h, display_name=h) for h in new_handles],
-                ignore_conflicts=True,
-                batch_size=1000,
-            )
-            for i in range(0, len(new_handles), 900):
-                chunk = new_handles[i : i + 900]
-                creator_ids.update(
-                    Creator.objects.filter(handle__in=chunk).values_list("handle", "id")
-                )
-            result.creators_created = len(new_handles)
+    try:
+        return _creator_stats_apply(rows, result)
+    except IntegrityError as exc:
+        # Only a creator added elsewhere (the admin) in the same instant gets here: imports
+        # themselves are serialized. Nothing was written; the sender can simply retry.
+        raise ValidationError(
+            {
+                "rows": [
+                    "Another change to the same creators was saved at the same moment; "
+                    "nothing was imported. Send the rows again."
+                ]
+            },
+            code="conflict",
+        ) from exc
 
+
+def _creator_stats_apply(rows: list[StatsRow], result: StatsImportResult) -> StatsImportResult:
+    with job_run_record(job=JobRun.Job.IMPORT_CREATOR_STATS) as run, transaction.atomic():
+        # Imports run one at a time: a second import of the same rows waits for the first to
+        # commit, then finds them (unchanged), so neither fails on the unique constraints and
+        # both report true counts.
+        transaction_lock("import_creator_stats")
+        creator_ids = _creator_ids_create_missing(rows, result)
         existing: dict[tuple[int, dt.date], CreatorDailyStats] = {}
         ids = sorted(set(creator_ids.values()))
         dates = [row.date for row in rows]
@@ -239,7 +275,7 @@ def creator_stats_import(*, rows: list[StatsRow]) -> StatsImportResult:
         to_create, to_update = [], []
         imported_at = timezone.now()
         for row in rows:
-            creator_id = creator_ids[row.handle]
+            creator_id = creator_ids[row.handle.lower()]
             values = {
                 "live_gmv_usd": row.live_gmv_usd,
                 "followers": row.followers,
