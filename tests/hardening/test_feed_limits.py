@@ -8,7 +8,7 @@ validation and fail the INSERT with a traceback.
 
 import pytest
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from creators.models import Creator, CreatorDailyStats
 from tests.creators.test_admin import messages_in, upload
@@ -58,7 +58,7 @@ def test_the_admin_upload_names_the_line_and_column(admin_client, row, column):
 )
 def test_the_bulk_api_names_the_row_and_field(api, field, value):
     staff = UserFactory(is_staff=True)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=staff)[1]}")
     good = {"handle": "feed_ok", "date": "2026-11-20", "live_gmv_usd": "1.00", "followers": 1}
     rows = [good, {**good, "handle": "feed_big", field: value}]
     response = api.post("/api/v1/creator-stats/", {"rows": rows}, format="json")

@@ -6,7 +6,7 @@ Handles are unique whatever their case, as the import compares them.
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from creators.models import Creator, CreatorDailyStats
@@ -26,7 +26,7 @@ def test_two_simultaneous_api_imports_of_the_same_rows():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL's concurrent connections: set DATABASE_URL")
     CreatorFactory(handle="RACE_0")  # an existing creator, in another case
-    token = Token.objects.create(user=UserFactory(is_staff=True)).key
+    token = AuthToken.objects.create(user=UserFactory(is_staff=True))[1]
 
     def post(_):
         client = APIClient()
