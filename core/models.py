@@ -21,6 +21,10 @@ class JobRun(models.Model):
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        # Left "running" by a worker that died; the next run does the work.
+        ABANDONED = "abandoned", "Abandoned"
+        # Not run: another run of the same job was in progress.
+        SKIPPED = "skipped", "Skipped"
 
     job = models.CharField(max_length=32, choices=Job.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)

@@ -4,7 +4,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from core.jobs import JOB_OPTIONS
+from core.jobs import JOB_OPTIONS, JobAlreadyRunning
 
 from . import services
 
@@ -12,12 +12,33 @@ from . import services
 @shared_task(**JOB_OPTIONS)
 def refresh_tiers_task(as_of: str | None = None) -> dict:
     """Monthly: recompute every creator's tier from the 30 days before `as_of`."""
-    run = services.tiers_refresh(as_of=dt.date.fromisoformat(as_of) if as_of else None)
+    try:
+        run = services.tiers_refresh(as_of=dt.date.fromisoformat(as_of) if as_of else None)
+    except JobAlreadyRunning as exc:  # recorded as skipped; the live run does the work
+        return {"skipped": str(exc)}
     return {"job_run": run.pk, "rows_changed": run.rows_changed}
 
 
 @shared_task(**JOB_OPTIONS)
 def refresh_followers_task() -> dict:
     """Daily: copy each creator's newest follower figure onto the creator."""
-    run = services.followers_refresh()
+    try:
+        run = services.followers_refresh()
+    except JobAlreadyRunning as exc:  # recorded as skipped; the live run does the work
+        return {"skipped": str(exc)}
     return {"job_run": run.pk, "rows_changed": run.rows_changed}
+
+
+@shared_task(**JOB_OPTIONS)
+def tier_refresh_catch_up_task() -> dict:
+    """Hourly: run the latest 2nd-of-month tier refresh if it has no successful run yet.
+
+    It recovers a refresh lost with a killed worker (the file-system broker does not redeliver)
+    or missed while beat was down; otherwise it is one query and does nothing.
+    """
+    from .selectors import tier_refresh_due
+
+    due = tier_refresh_due()
+    if due is None:
+        return {"due": None}
+    return {"due": due.isoformat(), **refresh_tiers_task.run(as_of=due.isoformat())}

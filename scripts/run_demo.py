@@ -7,8 +7,10 @@
      the IM's 3-second htmx polling still run side by side.
    - worker: one Celery worker with the solo pool (SQLite again: one writer).
    - beat: Celery beat, the only one (two would fire every scheduled job twice).
-3. Prints the URL and the demo logins, and stops all three on Ctrl-C / SIGTERM, or as soon as
-   any of them dies.
+3. Prints the URL and the demo logins, and stops all three on Ctrl-C / SIGTERM, or when the
+   web server dies. A worker or beat that dies is started again (a killed worker's job is
+   then recovered: see docs/security.md, "Jobs and killed workers"); one that keeps dying,
+   more than RESTART_LIMIT times in RESTART_WINDOW_SECONDS, stops everything instead.
 
 Without REDIS_URL the settings give Celery a broker on the local file system (VAR_DIR/broker),
 so nothing but this process tree is needed. PORT picks the port (default 8000).
@@ -33,6 +35,9 @@ DEMO_LOGINS = (
     "creator_none",
 )
 STOP_GRACE_SECONDS = 10
+RESTARTED = ("worker", "beat")
+RESTART_LIMIT = 5
+RESTART_WINDOW_SECONDS = 300
 
 
 def child_commands(*, port: str, var_dir: Path) -> dict[str, list[str]]:
@@ -141,11 +146,15 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    children: dict[str, subprocess.Popen] = {}
-    for name, command in child_commands(port=port, var_dir=var_dir).items():
+    commands = child_commands(port=port, var_dir=var_dir)
+
+    def start(name: str) -> subprocess.Popen:
         # Own session and process group: the terminal's Ctrl-C reaches this supervisor only,
         # which then stops each child (and its own children) in order.
-        children[name] = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        return subprocess.Popen(commands[name], cwd=ROOT, env=env, start_new_session=True)
+
+    children: dict[str, subprocess.Popen] = {name: start(name) for name in commands}
+    restarts: dict[str, list[float]] = {name: [] for name in RESTARTED}
 
     print(
         f"\nLIVE Partner Center: http://127.0.0.1:{port}/  (admin: http://127.0.0.1:{port}/admin/)\n"
@@ -159,6 +168,25 @@ def main() -> int:
     exit_code = 0
     while not stopping:
         for name, child in children.items():
+            if child.poll() is None:
+                continue
+            recent = [
+                t for t in restarts.get(name, []) if time.monotonic() - t < RESTART_WINDOW_SECONDS
+            ]
+            if name in RESTARTED and len(recent) < RESTART_LIMIT:
+                # A dead worker or beat must not take the web server down: start it again.
+                try:
+                    os.killpg(child.pid, signal.SIGKILL)  # its own children, if any are left
+                except ProcessLookupError:
+                    pass
+                restarts[name] = [*recent, time.monotonic()]
+                children[name] = start(name)
+                print(
+                    f"{name} exited with code {child.returncode}; started it again "
+                    f"(pid {children[name].pid}).",
+                    flush=True,
+                )
+                break
             if child.poll() is not None:
                 print(f"{name} exited with code {child.returncode}; stopping the others.")
                 code = child.returncode

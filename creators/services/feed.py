@@ -257,7 +257,10 @@ def creator_stats_import(*, rows: list[StatsRow]) -> StatsImportResult:
 
 
 def _creator_stats_apply(rows: list[StatsRow], result: StatsImportResult) -> StatsImportResult:
-    with job_run_record(job=JobRun.Job.IMPORT_CREATOR_STATS) as run, transaction.atomic():
+    with (
+        job_run_record(job=JobRun.Job.IMPORT_CREATOR_STATS, exclusive=False) as run,
+        transaction.atomic(),
+    ):
         # Imports run one at a time: a second import of the same rows waits for the first to
         # commit, then finds them (unchanged), so neither fails on the unique constraints and
         # both report true counts.

@@ -305,10 +305,15 @@ def _repeat_message_deliver(*, request: CollaborationRequest, message: str) -> b
 
 @transaction.atomic
 def _collaboration_request_submit(*, creator, partner, message, consent) -> SubmitResult:
-    now = timezone.now()
     lead, lead_created = _lock_lead(
-        partner=partner, creator=creator, source=LeadSource.COLLABORATION_REQUEST, now=now
+        partner=partner,
+        creator=creator,
+        source=LeadSource.COLLABORATION_REQUEST,
+        now=timezone.now(),
     )
+    # The time is taken once the lead's row lock is held, so concurrent changes to one lead
+    # get their times in the order they commit, and its history sorts in that order.
+    now = timezone.now()
     open_request = (
         CollaborationRequest.objects.select_for_update()
         .filter(creator=creator, partner=partner, is_open=True)
@@ -396,10 +401,14 @@ def lead_add(*, partner: Partner, creator: Creator, user) -> tuple[Lead, bool]:
 
     Returns the lead and whether the pool changed. Adding a lead already in the pool is a no-op.
     """
-    now = timezone.now()
     lead, created = _lock_lead(
-        partner=partner, creator=creator, source=LeadSource.INSTANT_MESSAGE, now=now, added_by=user
+        partner=partner,
+        creator=creator,
+        source=LeadSource.INSTANT_MESSAGE,
+        now=timezone.now(),
+        added_by=user,
     )
+    now = lead.requested_at if created else timezone.now()  # after the row lock
     if created:
         LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.ADDED, actor=user, created_at=now)
         return lead, True
@@ -431,6 +440,8 @@ def lead_add(*, partner: Partner, creator: Creator, user) -> tuple[Lead, bool]:
 @transaction.atomic
 def lead_remove(*, lead: Lead, user) -> bool:
     """Remove from leads (soft) and notify the partner once; a repeat changes nothing."""
+    # Lock the row first, then take the time: events sort in the order they commit.
+    list(Lead.objects.select_for_update().filter(pk=lead.pk).values_list("pk"))
     now = timezone.now()
     removed = Lead.objects.filter(pk=lead.pk, removed_at__isnull=True).update(
         removed_at=now, removed_by=user, updated_at=now

@@ -8,6 +8,7 @@ import dj_database_url
 from celery.schedules import crontab
 
 from core.clock import TIER_REFRESH_DAY, TIER_REFRESH_HOUR
+from core.job_limits import BROKER_VISIBILITY_TIMEOUT
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -238,7 +239,9 @@ SPECTACULAR_SETTINGS = {
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A task taken by a worker that died is redelivered after this, not Redis's default hour:
+    # a little over the longest job time limit (core/job_limits.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 else:
     _broker_dir = VAR_DIR / "broker"
     for _folder in ("out", "processed", "control"):
@@ -272,6 +275,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "creators.tasks.refresh_followers_task",
         "schedule": crontab(minute=30, hour=3),
         "options": {"expires": 6 * 60 * 60},
+    },
+    # Tier refresh catch-up: reruns the latest monthly refresh if it did not succeed (its
+    # worker was killed, or beat was down at 02:00 on the 2nd); otherwise does nothing.
+    "refresh-tiers-catch-up": {
+        "task": "creators.tasks.tier_refresh_catch_up_task",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 50 * 60},
     },
     # Authorization expiry: licensed data is hidden at read time; this marks and notifies.
     "expire-authorizations": {

@@ -177,6 +177,20 @@ def test_make_run_serves_the_demo_runs_jobs_and_stops_on_ctrl_c(demo):
     )
     assert process.poll() is None, "the supervisor is still running"
 
+    # A killed worker is started again; the web server keeps serving meanwhile.
+    os.killpg(pids["worker"], signal.SIGKILL)
+    restarted = wait_for(
+        lambda: re.search(
+            r"worker exited with code -9; started it again \(pid (\d+)\)", log.read_text()
+        ),
+        timeout=30,
+        what="the supervisor to restart the killed worker",
+        log=log,
+    )
+    pids["worker"] = int(restarted.group(1))
+    assert get(f"{base}/accounts/login/")[0] == 200
+    assert process.poll() is None
+
     # Ctrl-C: the supervisor stops web, worker and beat, with their own children.
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
