@@ -35,6 +35,8 @@ def _require_author(note: LeadNote, user) -> None:
 def note_create(*, lead: Lead, author, body: str) -> LeadNote:
     """Add a note to a lead (the caller has checked the author is staff of its partner)."""
     body = note_clean_body(body)
+    # The lead's row lock first, then the time: its history sorts in commit order.
+    list(Lead.objects.select_for_update().filter(pk=lead.pk).values_list("pk"))
     now = timezone.now()
     note = LeadNote.objects.create(
         lead=lead, author=author, body=body, created_at=now, updated_at=now
