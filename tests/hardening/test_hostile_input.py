@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 
 from creators.models import Tier
+from im.models import Thread
 from leads.services import collaboration_request_submit
 from tests.factories import (
     CreatorDailyStatsFactory,
@@ -28,7 +29,6 @@ from tests.factories import (
     NotificationFactory,
     PartnerFactory,
     SellerFactory,
-    ThreadFactory,
     UserFactory,
 )
 
@@ -92,7 +92,7 @@ def cast(db):
     creator = CreatorUserFactory(handle="hostile_creator", tier=Tier.GOLD)
     request = collaboration_request_submit(creator=creator, partner=seller.partner).request
     lead = request.lead
-    thread = ThreadFactory(partner=seller.partner, creator=creator)
+    thread = Thread.objects.get(partner=seller.partner, creator=creator)  # the request opened it
     MessageFactory(thread=thread)
     notification = NotificationFactory(partner=seller.partner)
     CreatorDailyStatsFactory(creator=creator)
