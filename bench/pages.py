@@ -62,6 +62,10 @@ def prepare(creators: int, log=print) -> dict:
         if not cursor.fetchone()[0]:
             log(f"building the page dataset: {size}")
             cursor.execute("TRUNCATE im_message, im_thread RESTART IDENTITY")
+            cursor.execute(
+                "DELETE FROM leads_leadpoolversion WHERE partner_id IN "
+                "(SELECT id FROM creators_partner WHERE slug LIKE 'bench-pages-%%')"
+            )
             cursor.execute("DELETE FROM creators_partner WHERE slug LIKE 'bench-pages-%%'")
             # One thread per creator of the first N leads: 1 in 10 with unread messages.
             cursor.execute(

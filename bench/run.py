@@ -171,6 +171,7 @@ def main() -> int:
                 "UPDATE leads_collaborationrequest SET is_open = true, expired_at = NULL "
                 "WHERE expired_at IS NOT NULL"
             )
+            cursor.execute("DELETE FROM leads_notificationread")
             cursor.execute("DELETE FROM leads_notification")
             cursor.execute("DELETE FROM leads_leadevent")
             # The reset's own dead rows would not be there in production: autovacuum clears

@@ -155,7 +155,7 @@ class ThreadViewSet(
         newest_first = thread.messages.order_by("-created_at", "-id")
         after = request.query_params.get("after")
         if after is not None:
-            if not after.isdigit():
+            if not (after.isdecimal() and len(after) <= 18):
                 raise ValidationError({"after": ["A message id (a whole number from 0)."]})
             if not selectors.message_any_after(thread_id=thread.pk, after_id=int(after)):
                 return Response(status=status.HTTP_204_NO_CONTENT)

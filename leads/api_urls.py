@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core.api.routers import Router
+from core.api.routers import ID_REGEX, Router
 
 from .api.collaboration import CollaborationRequestViewSet
 from .api.notes import LeadNoteViewSet
@@ -10,7 +10,7 @@ from .api.workspace import SavedViewViewSet, StaffViewSet
 
 router = Router(trailing_slash=True)
 router.register("leads", LeadViewSet, basename="lead")
-router.register(r"leads/(?P<lead_pk>[^/.]+)/notes", LeadNoteViewSet, basename="lead-note")
+router.register(f"leads/(?P<lead_pk>{ID_REGEX})/notes", LeadNoteViewSet, basename="lead-note")
 router.register("staff", StaffViewSet, basename="staff")
 router.register("saved-views", SavedViewViewSet, basename="saved-view")
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -88,7 +88,9 @@ class OwnerField(forms.CharField):
         if value in ("", None):
             return None
         value = value.strip().lower()
-        if value in ("me", "none") or (value.isdigit() and 0 < int(value) < 2**31):
+        if value in ("me", "none") or (
+            (value.isdecimal() and len(value) <= 18) and 0 < int(value) < 2**31
+        ):
             return value
         raise forms.ValidationError("Use me, none or a user id.")
 

@@ -383,7 +383,9 @@ def notifications_read_all(request):
     ids = None
     raw_ids = request.POST.getlist("id")
     if raw_ids:
-        ids = [int(raw) for raw in raw_ids if raw.isdigit()]
+        if not all(raw.isdecimal() and len(raw) <= 18 for raw in raw_ids):
+            raise ValidationError({"id": ["Use notification ids (whole numbers)."]})
+        ids = [int(raw) for raw in raw_ids]
     day = _day(request.POST.get("day")) if kind else None
     if day is not None:
         start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)

@@ -45,7 +45,7 @@ class LeadNoteViewSet(
         if not hasattr(self, "_lead_obj"):
             raw = str(self.kwargs.get("lead_pk", ""))
             lead = None
-            if raw.isdigit():
+            if raw.isdecimal() and len(raw) <= 18:
                 lead = (
                     Lead.objects.filter(partner=seller_partner(self.request.user), pk=int(raw))
                     .select_related("creator")
@@ -63,7 +63,7 @@ class LeadNoteViewSet(
 
     def get_object(self):
         raw = str(self.kwargs.get("pk", ""))
-        if not raw.isdigit():
+        if not (raw.isdecimal() and len(raw) <= 18):
             raise Http404
         try:
             return self.get_queryset().get(pk=int(raw))

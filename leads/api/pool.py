@@ -33,7 +33,7 @@ from . import pool_cache
 
 def _lead_any(request, pk):
     """The caller's partner's lead (in the pool or removed); anything else is a 404."""
-    if not str(pk).isdigit():
+    if not (str(pk).isdecimal() and len(str(pk)) <= 18):
         raise Http404
     try:
         return selectors.lead_get_any(partner=seller_partner(request.user), lead_id=int(pk))

@@ -63,7 +63,11 @@ class SavedViewViewSet(
 
     def get_object(self):
         raw = str(self.kwargs.get("pk", ""))
-        view = self.get_queryset().filter(pk=int(raw)).first() if raw.isdigit() else None
+        view = (
+            self.get_queryset().filter(pk=int(raw)).first()
+            if (raw.isdecimal() and len(raw) <= 18)
+            else None
+        )
         if view is None:
             raise Http404
         return view

@@ -118,7 +118,7 @@ def lead_owner(request, lead_id):
     try:
         owner = None
         if raw:
-            if not raw.isdigit():
+            if not (raw.isdecimal() and len(raw) <= 18):
                 raise ValidationError({"owner": [services.owners.OWNER_NOT_STAFF]})
             owner = services.staff_member(partner_id=lead.partner_id, user_id=int(raw))
         services.lead_assign(lead=lead, owner=owner, user=request.user)

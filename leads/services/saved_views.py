@@ -41,7 +41,9 @@ def saved_view_query_clean(query) -> str:
             }
         )
     page_size = params.get("page_size")
-    if page_size is not None and not (page_size.isdigit() and 1 <= int(page_size) <= 100):
+    if page_size is not None and not (
+        (page_size.isdecimal() and len(page_size) <= 18) and 1 <= int(page_size) <= 100
+    ):
         raise ValidationError({"query": ["page_size: Use a number from 1 to 100."]})
     return params.urlencode()
 
