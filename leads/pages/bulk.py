@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.ids import is_id
 from core.roles import seller_partner, seller_required
 
 from .. import services
@@ -38,10 +39,9 @@ def _ids(request) -> list[int]:
     raw = request.POST.getlist("ids")
     if not raw:
         raise ValidationError({"ids": ["Tick the leads to change, or choose all matching."]})
-    try:
-        return [int(value) for value in raw]
-    except ValueError:
-        raise ValidationError({"ids": ["Lead ids are whole numbers."]}) from None
+    if not all(is_id(value) for value in raw):
+        raise ValidationError({"ids": ["Lead ids are whole numbers."]})
+    return [int(value) for value in raw]
 
 
 def _describe(action: str, status: str, owner) -> str:

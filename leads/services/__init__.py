@@ -630,6 +630,8 @@ def notifications_mark_read(
             user=user, notification_id__lte=mark.read_through_id
         ).delete()
         return marked
+    if isinstance(ids, list | tuple) and not ids:
+        return 0  # nothing named (an empty IN () cannot be compiled into the raw INSERT)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     select_sql, params = unread.order_by().values("id").query.sql_with_params()
