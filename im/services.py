@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.text import text_refuse_nul
 from creators.models import Creator, Partner
 from leads.models import creator_search_text
 
@@ -37,8 +38,7 @@ def message_clean_body(body) -> str:
     if not isinstance(body, str):
         raise ValidationError({"body": ["A message is plain text."]})
     body = body.strip()
-    if "\x00" in body:  # PostgreSQL cannot store it
-        raise ValidationError({"body": ["Null characters are not allowed."]})
+    text_refuse_nul(body, field="body")
     if not body:
         raise ValidationError({"body": ["Write a message before sending."]})
     if len(body) > MESSAGE_MAX_LENGTH:

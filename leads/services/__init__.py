@@ -20,6 +20,7 @@ from core.jobs import job_run_record
 from core.mail import absolute_url, mail_queue
 from core.models import JobRun
 from core.sql import db_value
+from core.text import text_refuse_nul
 from creators.models import Creator, Partner, PartnerStaff, Tier
 from creators.selectors import creator_licensed_data
 from creators.services import silver_threshold
@@ -265,8 +266,7 @@ def collaboration_request_submit(
                 ]
             }
         )
-    if "\x00" in message:  # PostgreSQL cannot store it
-        raise ValidationError({"message": ["Null characters are not allowed."]})
+    text_refuse_nul(message, field="message")
     if len(message) > 2000:
         raise ValidationError({"message": ["Keep the message to 2,000 characters or fewer."]})
     message = message.strip()

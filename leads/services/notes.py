@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.text import text_refuse_nul
+
 from ..models import NOTE_MAX_LENGTH, Lead, LeadEvent, LeadNote
 
 
@@ -11,7 +13,7 @@ def note_clean_body(body) -> str:
     """A note is plain text of 1 to 5,000 characters once trimmed."""
     if not isinstance(body, str):
         raise ValidationError({"body": ["A note is plain text."]})
-    body = body.strip()
+    body = text_refuse_nul(body.strip(), field="body")
     if not body:
         raise ValidationError({"body": ["Write the note first."]})
     if len(body) > NOTE_MAX_LENGTH:

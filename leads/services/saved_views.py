@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 
+from core.text import text_refuse_nul
+
 from ..filters import LeadPoolFilter
 from ..models import Lead, SavedView
 
@@ -52,7 +54,7 @@ def saved_view_create(*, owner, partner, name, query, shared: bool = False) -> S
     """Save the pool's current filters and sort under a name (unique per seller)."""
     if not isinstance(name, str) or not name.strip():
         raise ValidationError({"name": ["Name the view."]})
-    name = name.strip()
+    name = text_refuse_nul(name.strip(), field="name")
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError({"name": [f"A name can be at most {NAME_MAX_LENGTH} characters."]})
     query = saved_view_query_clean(query)
