@@ -1,5 +1,7 @@
 """API tokens with a life, and the client address that throttles and lockouts key on."""
 
+import ipaddress
+import re
 from hmac import compare_digest
 
 from django.conf import settings
@@ -14,6 +16,9 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
+
+# What a token can be made of: printable ASCII, no space (knox issues hex).
+TOKEN_TEXT = re.compile(r"[\x21-\x7e]{1,256}")
 
 # Select with the user what every request asks next: who they work for, which creator they are.
 # The shell may list more (settings.USER_RELATIONS), e.g. relations of the apps above this one.
@@ -57,8 +62,18 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     same relations as the session backend's, so a token costs no more queries than a session.
     """
 
+    def authenticate(self, request):
+        try:
+            return super().authenticate(request)
+        except UnicodeError:  # a header outside ISO-8859-1 (DRF encodes it to bytes)
+            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
+
     def authenticate_credentials(self, token: bytes):
         token = token.decode("utf-8", errors="replace")
+        if not TOKEN_TEXT.fullmatch(token):
+            # Knox issues printable ASCII; NUL or a control character would reach the query
+            # (PostgreSQL refuses NUL in text: a 500).
+            raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         candidates = live_tokens().filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
         for auth_token in candidates.select_related(
             *(f"user__{relation}" for relation in user_relations())
@@ -116,5 +131,15 @@ def client_ip(request: HttpRequest) -> str:
         ]
         forwarded = [part for part in forwarded if part]
         if forwarded:
-            return forwarded[-min(proxies, len(forwarded))]
+            candidate = forwarded[-min(proxies, len(forwarded))]
+            if _is_ip_address(candidate):  # never text a client made up (lockouts store it)
+                return candidate
     return remote
+
+
+def _is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

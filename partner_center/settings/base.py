@@ -143,6 +143,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # that partner's pool count version (leads.selectors.lead_pool_version), which creator they are.
 USER_RELATIONS = ["partner_staff__partner__lead_pool_version", "creator"]
 
+# Sessions in the database, through a store that takes only keys Django issues (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
+
 AUTHENTICATION_BACKENDS = [
     "partner_center.auth.LockoutBackend",
     "partner_center.auth.PartnerCenterBackend",

@@ -165,6 +165,13 @@ def test_trusted_proxies_are_explicit(settings):
     settings.NUM_PROXIES = 1
     bare = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")
     assert client_ip(bare) == "10.0.0.2"
+    # What the chosen hop says is used only if it is an address (lockouts store it).
+    settings.NUM_PROXIES = 2
+    for made_up in ("not-an-ip", "6.6.6.6\x00", "999.1.1.1"):
+        forged = RequestFactory().get(
+            "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"{made_up}, 203.0.113.7"
+        )
+        assert client_ip(forged) == "10.0.0.2"
 
 
 def test_behind_a_trusted_proxy_two_clients_are_counted_apart(staff_user, settings):

@@ -420,3 +420,94 @@ def test_nul_in_a_request_message_is_a_form_error(cast):
     )
     assert response.status_code == 400
     assert "null characters" in response.content.decode().lower()
+
+
+# --- Headers and cookies ------------------------------------------------------------------
+
+# As a WSGI server hands them over: ISO-8859-1 text, so any byte, never a character past \xff.
+HOSTILE_HEADER_VALUES = [
+    f"abcdefgh{NUL}ijklmnop",  # NUL inside a value as long as a real key
+    "0\x00\x80\x80\x80",
+    "\xc3\xa9\xff" * 12,  # UTF-8 read as Latin-1, and a byte UTF-8 never has
+    "x" * 8000,
+]
+HOSTILE_HEADERS = [
+    "HTTP_AUTHORIZATION",
+    "HTTP_COOKIE",
+    "HTTP_USER_AGENT",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_REFERER",
+    "HTTP_ORIGIN",
+    "HTTP_X_CSRFTOKEN",
+    "HTTP_ACCEPT",
+    "HTTP_ACCEPT_LANGUAGE",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_HX_REQUEST",
+    "HTTP_HX_CURRENT_URL",
+    "HTTP_HX_TARGET",
+    "HTTP_HX_TRIGGER",
+]
+HOSTILE_COOKIES = ["sessionid", "csrftoken", "messages"]
+# Where requests enter: pages, API reads and writes, both logins (failed ones are recorded by
+# the lockout), admin. Sessions, tokens, CSRF and lockouts are read the same on every route.
+ENTRY_POINTS = [
+    ("get", "/seller/leads/", {}),
+    ("get", "/seller/notifications/", {}),
+    ("get", "/ec/partners/", {}),
+    ("get", "/api/v1/leads/", {}),
+    ("post", "/api/v1/leads/bulk/", {"action": "assign"}),
+    ("post", "/api/v1/collaboration-requests/", {"partner": 1, "consent": True}),
+    ("post", "/accounts/login/", {"username": "hostile_seller", "password": "wrong"}),
+    ("post", "/api/v1/auth/token/", {"username": "hostile_seller", "password": "wrong"}),
+    ("get", "/admin/", {}),
+]
+
+
+@pytest.mark.parametrize("num_proxies", [0, 2])
+@pytest.mark.parametrize("role", ["seller", "anonymous"])
+def test_hostile_headers_and_cookies_at_every_entry_point(cast, role, num_proxies, settings):
+    """Any header or cookie, holding NUL, stray bytes or 8 KB, is never a 500.
+
+    A session cookie holding NUL reached PostgreSQL through Django's session store, and a
+    token holding NUL through knox's lookup: both were 500s on every route.
+    """
+    settings.NUM_PROXIES = num_proxies
+    answers = []
+    for method, url, data in ENTRY_POINTS:
+        for value in HOSTILE_HEADER_VALUES:
+            for header in HOSTILE_HEADERS + ["token", "cookie"]:
+                for name in HOSTILE_COOKIES if header == "cookie" else [header]:
+                    client = client_for(cast[role])
+                    extra = {}
+                    if header == "token":
+                        extra["HTTP_AUTHORIZATION"] = f"Token {value}"
+                    elif header == "cookie":
+                        client.cookies[name] = value
+                    else:
+                        extra[header] = value
+                    response = getattr(client, method)(url, data, **extra)
+                    answers.append((method.upper(), f"{url} {name}={value[:12]!r}", response))
+                    assert_api_error_shape(url, response)
+    errors = server_errors(answers)
+    assert not errors, "\n".join(errors)
+
+
+@pytest.mark.parametrize("value", HOSTILE_HEADER_VALUES[:3])
+def test_a_hostile_session_cookie_is_no_session(cast, value):
+    client = Client()
+    client.cookies["sessionid"] = value
+    page = client.get("/seller/leads/")
+    assert page.status_code == 302
+    assert page["Location"].startswith("/accounts/login/")
+    api = client.get("/api/v1/leads/")
+    assert api.status_code == 401
+    assert api.json()["detail"]
+
+
+@pytest.mark.parametrize("value", HOSTILE_HEADER_VALUES)
+def test_a_hostile_token_is_refused_in_the_json_shape(cast, value):
+    response = Client().get("/api/v1/leads/", HTTP_AUTHORIZATION=f"Token {value}")
+    assert response.status_code == 401
+    assert response.json()["detail"]
+    assert response["WWW-Authenticate"] == "Token"
