@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.ids import is_id
 from core.roles import (
     IsSeller,
     IsSellerOrCreator,
@@ -155,7 +156,7 @@ class ThreadViewSet(
         newest_first = thread.messages.order_by("-created_at", "-id")
         after = request.query_params.get("after")
         if after is not None:
-            if not (after.isdecimal() and len(after) <= 18):
+            if not is_id(after):
                 raise ValidationError({"after": ["A message id (a whole number from 0)."]})
             if not selectors.message_any_after(thread_id=thread.pk, after_id=int(after)):
                 return Response(status=status.HTTP_204_NO_CONTENT)

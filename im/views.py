@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.ids import id_parse
 from core.roles import creator_of, creator_required, seller_partner, seller_required
 from core.throttles import page_post_throttled, too_fast_message
 from creators.models import Creator, Partner
@@ -59,9 +60,7 @@ def _panel_context(request, thread, requests=None):
 
 def _int(value) -> int:
     """A message id from the query or form; anything that is not one counts as 0."""
-    # ASCII digits that fit a bigint only: int() also reads "٣", and 20 digits overflow.
-    text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
+    return id_parse(value) or 0
 
 
 def _before_id(request) -> int | None:

@@ -8,6 +8,7 @@ from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from core.api.filters import StrictBooleanFilter
+from core.ids import is_id
 from creators.models import MAX_FOLLOWERS, Tier
 
 from .models import LeadSource, LeadStatus, Notification, NotificationKind
@@ -88,9 +89,7 @@ class OwnerField(forms.CharField):
         if value in ("", None):
             return None
         value = value.strip().lower()
-        if value in ("me", "none") or (
-            (value.isdecimal() and len(value) <= 18) and 0 < int(value) < 2**31
-        ):
+        if value in ("me", "none") or (is_id(value) and 0 < int(value) < 2**31):
             return value
         raise forms.ValidationError("Use me, none or a user id.")
 

@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.ids import is_id
 from core.pagination import DeferredJoinPaginator, page_number_parse, page_size
 from core.replica import use_replica
 from core.roles import seller_partner, seller_required
@@ -383,7 +384,7 @@ def notifications_read_all(request):
     ids = None
     raw_ids = request.POST.getlist("id")
     if raw_ids:
-        if not all(raw.isdecimal() and len(raw) <= 18 for raw in raw_ids):
+        if not all(is_id(raw) for raw in raw_ids):
             raise ValidationError({"id": ["Use notification ids (whole numbers)."]})
         ids = [int(raw) for raw in raw_ids]
     day = _day(request.POST.get("day")) if kind else None

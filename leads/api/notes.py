@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from core.ids import is_id
 from core.roles import IsSeller, seller_partner
 
 from .. import selectors, services
@@ -45,7 +46,7 @@ class LeadNoteViewSet(
         if not hasattr(self, "_lead_obj"):
             raw = str(self.kwargs.get("lead_pk", ""))
             lead = None
-            if raw.isdecimal() and len(raw) <= 18:
+            if is_id(raw):
                 lead = (
                     Lead.objects.filter(partner=seller_partner(self.request.user), pk=int(raw))
                     .select_related("creator")
@@ -63,7 +64,7 @@ class LeadNoteViewSet(
 
     def get_object(self):
         raw = str(self.kwargs.get("pk", ""))
-        if not (raw.isdecimal() and len(raw) <= 18):
+        if not is_id(raw):
             raise Http404
         try:
             return self.get_queryset().get(pk=int(raw))

@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.clock import business_today
+from core.ids import is_id
 from core.replica import ReplicaReadsMixin, replica_stream
 from core.roles import IsSeller, seller_partner
 
@@ -33,7 +34,7 @@ from . import pool_cache
 
 def _lead_any(request, pk):
     """The caller's partner's lead (in the pool or removed); anything else is a 404."""
-    if not (str(pk).isdecimal() and len(str(pk)) <= 18):
+    if not is_id(pk):
         raise Http404
     try:
         return selectors.lead_get_any(partner=seller_partner(request.user), lead_id=int(pk))

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from core.ids import is_id
 from core.roles import IsSeller, seller_partner
 
 from .. import selectors, services
@@ -63,11 +64,7 @@ class SavedViewViewSet(
 
     def get_object(self):
         raw = str(self.kwargs.get("pk", ""))
-        view = (
-            self.get_queryset().filter(pk=int(raw)).first()
-            if (raw.isdecimal() and len(raw) <= 18)
-            else None
-        )
+        view = self.get_queryset().filter(pk=int(raw)).first() if is_id(raw) else None
         if view is None:
             raise Http404
         return view

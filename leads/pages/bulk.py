@@ -70,7 +70,7 @@ def leads_bulk(request):
             raise ValidationError({"status": ["Choose the status to set."]})
         owner = None
         if action == "assign" and raw_owner:
-            if not (raw_owner.isdecimal() and len(raw_owner) <= 18):
+            if not is_id(raw_owner):
                 raise ValidationError({"owner": ["Choose a staff user of this partner."]})
             owner = services.staff_member(partner_id=partner.pk, user_id=int(raw_owner))
         ids = None if every else _ids(request)

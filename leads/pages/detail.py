@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
+from core.ids import is_id
 from core.roles import seller_partner, seller_required
 
 from .. import selectors, services
@@ -118,7 +119,7 @@ def lead_owner(request, lead_id):
     try:
         owner = None
         if raw:
-            if not (raw.isdecimal() and len(raw) <= 18):
+            if not is_id(raw):
                 raise ValidationError({"owner": [services.owners.OWNER_NOT_STAFF]})
             owner = services.staff_member(partner_id=lead.partner_id, user_id=int(raw))
         services.lead_assign(lead=lead, owner=owner, user=request.user)

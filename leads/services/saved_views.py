@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 
+from core.ids import is_id
 from core.text import text_refuse_nul
 
 from ..filters import LeadPoolFilter
@@ -43,9 +44,7 @@ def saved_view_query_clean(query) -> str:
             }
         )
     page_size = params.get("page_size")
-    if page_size is not None and not (
-        (page_size.isdecimal() and len(page_size) <= 18) and 1 <= int(page_size) <= 100
-    ):
+    if page_size is not None and not (is_id(page_size) and 1 <= int(page_size) <= 100):
         raise ValidationError({"query": ["page_size: Use a number from 1 to 100."]})
     return params.urlencode()
 
