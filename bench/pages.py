@@ -246,11 +246,20 @@ def _detail_lead(big: int, seller_id: int) -> int:
 
 def _conversions(big: int) -> None:
     """What the stats' conversion reads: each of the big partner's collaborating and closed
-    leads moved to collaborating once (one event each). Rebuilt when missing: `bench.run`'s
-    expiry benchmark deletes every event."""
+    leads moved to collaborating once (one event each, and the lead's
+    `reached_collaborating_at`, as `lead_set_status` leaves them). Rebuilt when missing:
+    `bench.run`'s expiry benchmark deletes every event."""
     from django.db import connection
 
     with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE leads_lead SET reached_collaborating_at = requested_at + interval '1 day' "
+            "WHERE partner_id = %s AND status IN ('collaborating', 'closed') "
+            "AND reached_collaborating_at IS NULL",
+            [big],
+        )
+        if cursor.rowcount:
+            cursor.execute("VACUUM ANALYZE leads_lead")
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM leads_leadevent e JOIN leads_lead l ON l.id = e.lead_id "
             "WHERE l.partner_id = %s AND e.kind = 'status_changed' "

@@ -104,6 +104,7 @@ class LeadAdmin(LicensedDataMixin, admin.ModelAdmin):
         "creator",
         "source",
         "status",
+        "reached_collaborating_at",
         "requested_at",
         "creator_tier",
         "creator_follower_count",

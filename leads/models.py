@@ -106,6 +106,10 @@ class Lead(Authorization, models.Model):
         db_index=False,  # lead_pool_owner_idx (partner, owner, …) serves the pool's filter
         help_text="The staff user of the lead's partner who works this lead.",
     )
+    # When the lead first moved to collaborating (kept when it moves on, e.g. to closed): the
+    # pipeline's conversion reads this column instead of searching each lead's history.
+    # Set by the status services only (lead_set_status, the bulk action).
+    reached_collaborating_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -485,15 +485,7 @@ STATS_EXPIRY_DAYS = 7
 
 def _reached_collaborating() -> Q:
     """A lead that is collaborating now, or was once (moved on to closed since)."""
-    return Q(status=LeadStatus.COLLABORATING) | Q(
-        Exists(
-            LeadEvent.objects.filter(
-                lead=OuterRef("pk"),
-                kind=LeadEvent.Kind.STATUS_CHANGED,
-                to_status=LeadStatus.COLLABORATING,
-            )
-        )
-    )
+    return Q(status=LeadStatus.COLLABORATING) | Q(reached_collaborating_at__isnull=False)
 
 
 def lead_stats(*, leads, now: dt.datetime | None = None) -> dict:

@@ -496,7 +496,11 @@ def lead_set_status(*, lead: Lead, status: str, user) -> Lead:
     now = timezone.now()
     from_status = lead.status
     lead.status = status
-    lead.save(update_fields=["status", "updated_at"])
+    changed = ["status", "updated_at"]
+    if status == LeadStatus.COLLABORATING and lead.reached_collaborating_at is None:
+        lead.reached_collaborating_at = now
+        changed.append("reached_collaborating_at")
+    lead.save(update_fields=changed)
     if LeadStatus.COLLABORATING in (from_status, status):
         partners_collaborating_recount(partner_ids=[lead.partner_id])
     if status == LeadStatus.CLOSED:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -104,6 +106,12 @@ def _set_status_pg(target_qs, *, status, sources, user, now) -> int:
     target_sql, target_params = _subquery(target_qs)
     placeholders = ", ".join(["%s"] * len(sources))
     closing = status == LeadStatus.CLOSED
+    # Moving to collaborating stamps the first time (lead_set_status's rule).
+    reached_sql = (
+        ", reached_collaborating_at = COALESCE(l.reached_collaborating_at, %s)"
+        if status == LeadStatus.COLLABORATING
+        else ""
+    )
     close_sql = (
         f""", closed AS (
             UPDATE {request_t} SET is_open = %s, closed_at = %s
@@ -117,7 +125,7 @@ def _set_status_pg(target_qs, *, status, sources, user, now) -> int:
             WHERE id IN ({target_sql}) AND removed_at IS NULL AND status IN ({placeholders})
             FOR UPDATE
         ), changed AS (
-            UPDATE {lead_t} AS l SET status = %s, updated_at = %s
+            UPDATE {lead_t} AS l SET status = %s, updated_at = %s{reached_sql}
             FROM target t WHERE l.id = t.id
             RETURNING l.id, t.status AS from_status
         ), events AS (
@@ -133,6 +141,7 @@ def _set_status_pg(target_qs, *, status, sources, user, now) -> int:
         *sources,
         status,
         now,
+        *([now] if reached_sql else []),
         LeadEvent.Kind.STATUS_CHANGED,
         user.pk if user else None,
         status,
@@ -147,9 +156,14 @@ def _set_status_pg(target_qs, *, status, sources, user, now) -> int:
 
 def _set_status_chunked(target_qs, *, status, sources, user, now) -> int:
     rows = list(target_qs.filter(status__in=sources).values_list("pk", "status"))
+    reached = (
+        {"reached_collaborating_at": Coalesce("reached_collaborating_at", Value(now))}
+        if status == LeadStatus.COLLABORATING
+        else {}
+    )
     for start in range(0, len(rows), CHUNK):
         ids = [pk for pk, _ in rows[start : start + CHUNK]]
-        Lead.objects.filter(pk__in=ids).update(status=status, updated_at=now)
+        Lead.objects.filter(pk__in=ids).update(status=status, updated_at=now, **reached)
         if status == LeadStatus.CLOSED:
             CollaborationRequest.objects.filter(lead_id__in=ids, is_open=True).update(
                 is_open=False, closed_at=now

@@ -185,6 +185,7 @@ def test_a_status_change_in_the_panel_answers_the_detail_and_the_pool_row(
     html = answer.content.decode()
     assert answer.status_code == 200
     assert section(html, "lead-status") == "Collaborating"
+    assert section(html, "lead-collaborated") == "collaborating since Nov 20, 2026"
     assert "Status changed by seller_a: from New to Collaborating" in text(html)
     assert re.search(
         rf'<template>\s*<tr id="lead-{request_lead.pk}" data-handle="gold_glow" '

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from creators.models import Tier
 from leads.models import Lead, LeadEvent, LeadSource, LeadStatus
+from leads.services import lead_set_status
 from tests.factories import CreatorFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,12 +41,10 @@ def pipeline(partner_a, partner_b):
             ),
         )
         if lead.status == LeadStatus.CLOSED and i % 3 == 0:
-            LeadEvent.objects.create(
-                lead=lead,
-                kind=LeadEvent.Kind.STATUS_CHANGED,
-                from_status=LeadStatus.CONTACTED,
-                to_status=LeadStatus.COLLABORATING,
-            )
+            # Collaborated once, closed since: through the pipeline's own moves.
+            Lead.objects.filter(pk=lead.pk).update(status=LeadStatus.CONTACTED)
+            lead_set_status(lead=lead, status=LeadStatus.COLLABORATING, user=None)
+            lead = lead_set_status(lead=lead, status=LeadStatus.CLOSED, user=None)
         leads.append(lead)
     LeadFactory(partner=partner_b, status=LeadStatus.COLLABORATING, requested_at=NOW)
     LeadFactory(partner=partner_a, removed_at=NOW, requested_at=NOW)
@@ -141,3 +140,29 @@ def test_constant_queries(api_as, seller_a, partner_a, pipeline):
         assert api.get(STATS).json()["total"] == 80
     assert len(more) == len(some)
     assert Lead.objects.filter(partner=partner_a).count() == 81
+
+
+def test_reaching_collaborating_is_stamped_once_and_kept(api_as, seller_a, partner_a):
+    """The conversion's column: stamped by the single move and the bulk action, the first
+    time only, and kept when the lead moves on to closed or back to contacted."""
+    seller = api_as(seller_a)
+    one, many = LeadFactory(partner=partner_a), [LeadFactory(partner=partner_a) for _ in range(3)]
+    with time_machine.travel(NOW, tick=False):
+        moved = seller.patch(f"/api/v1/leads/{one.pk}/", {"status": "collaborating"}, format="json")
+        assert moved.status_code == 200
+        body = {"action": "set_status", "status": "collaborating", "ids": [m.pk for m in many]}
+        assert seller.post("/api/v1/leads/bulk/", body, format="json").json()["updated"] == 3
+    later = NOW + dt.timedelta(days=2)
+    with time_machine.travel(later, tick=False):
+        for status in ("contacted", "collaborating", "closed"):
+            patched = seller.patch(f"/api/v1/leads/{one.pk}/", {"status": status}, format="json")
+            assert patched.status_code == 200
+        body = {"action": "set_status", "status": "closed", "ids": [m.pk for m in many]}
+        seller.post("/api/v1/leads/bulk/", body, format="json")
+        stats = seller.get(STATS).json()
+    stamps = set(
+        Lead.objects.filter(partner=partner_a).values_list("reached_collaborating_at", flat=True)
+    )
+    assert stamps == {NOW}
+    assert stats["by_status"]["closed"] == 4 and stats["by_status"]["collaborating"] == 0
+    assert stats["conversion"][LeadSource.INSTANT_MESSAGE] == 1.0  # all four collaborated
