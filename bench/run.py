@@ -27,7 +27,7 @@ TARGETS = {
     "expiry_s": 2,
     "leads_api_p95_ms": 25,
     "leads_ratio": 1.3,
-    "leads_queries_max": 6,
+    "leads_api_queries": 6,  # issue 6's figure: the leads API at 6 queries
     "pool_page_p95_ms": 150,
     "bulk_set_status_all_s": 10,
     "bulk_assign_all_s": 10,
@@ -231,6 +231,8 @@ def main() -> int:
     page, _, page_queries = measure("/seller/leads/")
     _, _, page_cold_queries = measure("/seller/leads/", cold=True)
     figures["leads_queries_max"] = max(api_queries, cold_queries, page_queries, page_cold_queries)
+    figures["leads_api_queries"] = max(api_queries, cold_queries)
+    figures["pool_page_queries"] = max(page_queries, page_cold_queries)
     figures["pool_page_p95_ms"] = pct(page, 95)
 
     # Bulk actions on every lead of the big partner in one request ("all N matching these
