@@ -13,6 +13,8 @@ import sys
 import threading
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -72,12 +74,15 @@ def test_a_live_run_is_not_overlapped(transactional_db):
         assert "another run is in progress" in result["skipped"]
         with pytest.raises(JobAlreadyRunning):
             followers_refresh()
+        # The command says so in one line (exit 1), no traceback.
+        with pytest.raises(CommandError, match=r"another run is in progress.*Nothing was done"):
+            call_command("refresh_followers")
     finally:
         if connection.vendor == "postgresql":
             release.set()
             holder.join(30)
     statuses = list(JobRun.objects.order_by("started_at").values_list("status", flat=True))
-    assert statuses == ["running", "skipped", "skipped"]
+    assert statuses == ["running", "skipped", "skipped", "skipped"]
     assert "in progress" in JobRun.objects.filter(status="skipped").first().detail
 
 

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from core.commands import JobCommand
 from creators.services import followers_refresh
 
 
-class Command(BaseCommand):
+class Command(JobCommand):
     help = (
         "Copy each creator's newest follower figure from the creator-stats feed (daily job). "
         "Reads the feed rows imported since the last run; --full rereads the whole feed."

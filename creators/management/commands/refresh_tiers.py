@@ -1,11 +1,12 @@
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.commands import JobCommand
 from creators.services import tiers_refresh
 
 
-class Command(BaseCommand):
+class Command(JobCommand):
     help = "Recompute every creator's tier from LIVE GMV dated D-30 … D-1 (D = --as-of)."
 
     def add_arguments(self, parser):

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from core.commands import JobCommand
 from leads.services import authorizations_expire
 
 
-class Command(BaseCommand):
+class Command(JobCommand):
     help = (
         "Mark data authorizations past their expiry (AUTHORIZATION_DAYS after the request) and "
         "notify each seller once. Licensed data is already hidden at read time; running this "

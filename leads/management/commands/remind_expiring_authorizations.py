@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from core.commands import JobCommand
 from leads.services import expiring_authorizations_remind
 
 
-class Command(BaseCommand):
+class Command(JobCommand):
     help = (
         "Notify sellers once per collaboration request when 24 hours or less of its data "
         "authorization remain: the lead's owner, or every staff user when it has none. "

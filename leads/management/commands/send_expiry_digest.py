@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from core.commands import JobCommand
 from leads.services import expiry_digest_send
 
 
-class Command(BaseCommand):
+class Command(JobCommand):
     help = (
         "Email each staff user, once per day, the data authorizations in their Leads Pool that "
         "expire within the next 48 hours. Running it twice the same day sends nothing twice."
