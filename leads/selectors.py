@@ -121,7 +121,7 @@ def lead_pool_version(*, partner, using: str | None = None) -> int:
     return version or 0
 
 
-def _count_key(partner, version: int, cleaned: dict) -> str:
+def _pool_key(kind: str, partner, version: int, cleaned: dict) -> str:
     parts = []
     for name in sorted(cleaned):
         value = cleaned[name]
@@ -131,15 +131,15 @@ def _count_key(partner, version: int, cleaned: dict) -> str:
             value = value.isoformat()
         parts.append(f"{name}={value!r}")
     digest = hashlib.sha1("&".join(parts).encode()).hexdigest()
-    return f"leads:pool-count:{partner.pk}:{version}:{digest}"
+    return f"leads:pool-{kind}:{partner.pk}:{version}:{digest}"
 
 
-def lead_pool_count(*, partner, filterset: LeadPoolFilter) -> int:
-    """The exact number of leads a valid filterset selects, counted once per pool version.
+def _per_pool_version(kind: str, *, partner, filterset: LeadPoolFilter, compute):
+    """`compute()` over a valid filterset's leads, cached once per pool version.
 
-    Any write to the partner's leads bumps the version (same transaction), so a cached count
-    is the count of the current rows. Filters whose result depends on the time or the user
-    (not in `COUNT_CACHEABLE_FILTERS`) are counted every time.
+    Any write to the partner's leads bumps the version (same transaction), so a cached figure
+    is the figure of the current rows. Filters whose result depends on the time or the user
+    (not in `COUNT_CACHEABLE_FILTERS`) are computed every time.
     """
     active = {
         name: value
@@ -147,14 +147,21 @@ def lead_pool_count(*, partner, filterset: LeadPoolFilter) -> int:
         if name != "ordering" and value not in (None, "", [], ())
     }
     if not set(active) <= COUNT_CACHEABLE_FILTERS:
-        return filterset.qs.count()
-    qs = filterset.qs
-    key = _count_key(partner, lead_pool_version(partner=partner, using=qs.db), active)
-    count = cache.get(key)
-    if count is None:
-        count = qs.count()
-        cache.set(key, count, COUNT_CACHE_SECONDS)
-    return count
+        return compute()
+    version = lead_pool_version(partner=partner, using=filterset.qs.db)
+    key = _pool_key(kind, partner, version, active)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, COUNT_CACHE_SECONDS)
+    return value
+
+
+def lead_pool_count(*, partner, filterset: LeadPoolFilter) -> int:
+    """The exact number of leads a valid filterset selects, counted once per pool version."""
+    return _per_pool_version(
+        "count", partner=partner, filterset=filterset, compute=filterset.qs.count
+    )
 
 
 def lead_get(*, partner, lead_id) -> Lead:
@@ -488,21 +495,28 @@ def _reached_collaborating() -> Q:
     return Q(status=LeadStatus.COLLABORATING) | Q(reached_collaborating_at__isnull=False)
 
 
-def lead_stats(*, leads, now: dt.datetime | None = None) -> dict:
-    """The pipeline in figures for a (filtered) pool queryset, in three aggregate queries
-    whatever its size. Days are UTC dates, the clock the pool's table shows.
+def lead_stats(*, partner, filterset: LeadPoolFilter, now: dt.datetime | None = None) -> dict:
+    """The pipeline in figures for the leads a valid pool filterset selects, in three aggregate
+    queries whatever their number. Days are UTC dates, the clock the pool's table shows.
 
     Answers total, by_status, by_source (source -> {status: count}), by_tier (tier key or
     `none` -> count), conversion and conversion_by_tier (share that reached collaborating,
     0..1), requests_per_day (the last 30 days) and expiring_per_day (the next 7 days).
+    The counts by source, status and tier do not depend on the time: like the pool's count,
+    they are computed once per pool version (exact; any write to the leads bumps it).
     """
     now = now or timezone.now()
     today = now.astimezone(dt.UTC).date()
-    leads = leads.order_by()  # an ordering would join the GROUP BY
-    cells = (
-        leads.values("source", "status", "creator_tier")
-        .annotate(count=Count("id"), converted=Count("id", filter=_reached_collaborating()))
-        .order_by()
+    leads = filterset.qs.order_by()  # an ordering would join the GROUP BY
+    cells = _per_pool_version(
+        "stats",
+        partner=partner,
+        filterset=filterset,
+        compute=lambda: list(
+            leads.values("source", "status", "creator_tier")
+            .annotate(count=Count("id"), converted=Count("id", filter=_reached_collaborating()))
+            .order_by()
+        ),
     )
     by_status = {status: 0 for status in LeadStatus.values}
     by_source = {source: dict(by_status) for source in LeadSource.values}

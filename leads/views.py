@@ -128,9 +128,11 @@ def pool(request):
 def dashboard(request):
     """The pipeline dashboard: the pool's figures as charts, for the same filters."""
     partner = seller_partner(request.user)
-    filterset = selectors.lead_list(partner=partner, params=request.GET, user=request.user)
+    filterset = selectors.lead_list(
+        partner=partner, params=request.GET, user=request.user, workspace=False
+    )
     valid = filterset.is_valid()
-    stats = selectors.lead_stats(leads=filterset.qs) if valid else None
+    stats = selectors.lead_stats(partner=partner, filterset=filterset) if valid else None
     query = request.GET.copy()
     for key in ("page", "page_size", "ordering"):
         query.pop(key, None)

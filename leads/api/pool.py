@@ -238,8 +238,14 @@ class LeadViewSet(
     )
     @action(detail=False)
     def stats(self, request):
-        leads = self.filter_queryset(self.get_queryset())
-        return Response(LeadStatsSerializer(selectors.lead_stats(leads=leads)).data)
+        partner = seller_partner(request.user)
+        filterset = selectors.lead_list(
+            partner=partner, params=request.query_params, user=request.user, workspace=False
+        )
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        stats = selectors.lead_stats(partner=partner, filterset=filterset)
+        return Response(LeadStatsSerializer(stats).data)
 
     @extend_schema(
         operation_id="leads_export_csv",

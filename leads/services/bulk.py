@@ -97,6 +97,19 @@ def _subquery(queryset) -> tuple[str, tuple]:
     return queryset.order_by().values("pk").query.get_compiler(using=queryset.db).as_sql()
 
 
+def _target_lock(target_qs) -> None:
+    """Lock the target leads' rows (PostgreSQL) before the action takes its time, as the single
+    services do: a change that held a row first then sorts before this run's events."""
+    lead_t = Lead._meta.db_table
+    target_sql, target_params = _subquery(target_qs)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT id FROM {lead_t} WHERE id IN ({target_sql}) "
+            "ORDER BY id FOR UPDATE) locked",
+            target_params,
+        )
+
+
 def _tables():
     return Lead._meta.db_table, LeadEvent._meta.db_table, CollaborationRequest._meta.db_table
 
@@ -331,8 +344,10 @@ def leads_bulk_apply(
     if action == "assign" and owner_id is not None:
         owner = staff_member(partner_id=partner.pk, user_id=owner_id)
     target = bulk_target(partner=partner, user=user, ids=ids, filters=filters)
-    now = timezone.now()
     postgres = connection.vendor == "postgresql"
+    if postgres:
+        _target_lock(target)
+    now = timezone.now()
     who = user.get_username() if user is not None else "someone"
 
     if action == "set_status":

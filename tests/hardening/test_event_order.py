@@ -6,7 +6,13 @@ from django.db import connection
 
 from creators.models import Tier
 from leads.models import Lead, LeadEvent, LeadStatus
-from leads.services import collaboration_request_submit, lead_add, lead_remove, lead_set_status
+from leads.services import (
+    collaboration_request_submit,
+    lead_add,
+    lead_remove,
+    lead_set_status,
+    leads_bulk_apply,
+)
 from tests.factories import CreatorUserFactory, SellerFactory
 from tests.hardening.test_concurrency import run_together
 
@@ -23,7 +29,7 @@ def test_history_sorts_in_commit_order_under_races():
 
     def work(i):
         fresh = Lead.objects.get(pk=lead.pk)
-        step = i % 4
+        step = i % 6
         if step == 0:
             return lead_remove(lead=fresh, user=seller.user)
         if step == 1:
@@ -33,7 +39,15 @@ def test_history_sorts_in_commit_order_under_races():
                 return lead_set_status(lead=fresh, status=LeadStatus.CONTACTED, user=seller.user)
             except Exception:  # noqa: BLE001 - a removed lead refuses; that is fine here
                 return None
-        return collaboration_request_submit(creator=creator, partner=partner, consent=True)
+        if step == 3:
+            return collaboration_request_submit(creator=creator, partner=partner, consent=True)
+        # The bulk action's set-based statements, on this one lead.
+        action = {"action": "set_status", "status": LeadStatus.NEW} if step == 4 else {}
+        action = action or {"action": "assign", "owner_id": seller.user.pk if i % 12 < 6 else None}
+        try:
+            return leads_bulk_apply(partner=partner, user=seller.user, ids=[lead.pk], **action)
+        except Exception:  # noqa: BLE001 - a removed lead is outside the pool; fine here
+            return None
 
     for _ in range(3):
         results = run_together(24, work)

@@ -166,3 +166,25 @@ def test_reaching_collaborating_is_stamped_once_and_kept(api_as, seller_a, partn
     assert stamps == {NOW}
     assert stats["by_status"]["closed"] == 4 and stats["by_status"]["collaborating"] == 0
     assert stats["conversion"][LeadSource.INSTANT_MESSAGE] == 1.0  # all four collaborated
+
+
+def test_the_counts_come_once_per_pool_version_and_stay_exact(api_as, seller_a, partner_a):
+    """By source, status and tier is cached like the pool's count: a second read skips the
+    aggregate, and any write to the leads (here a status move) shows at once."""
+    seller = api_as(seller_a)
+    lead = LeadFactory(partner=partner_a, status=LeadStatus.CONTACTED)
+    LeadFactory(partner=partner_a, status=LeadStatus.NEW)
+    with CaptureQueriesContext(connection) as first:
+        assert seller.get(STATS).json()["by_status"]["contacted"] == 1
+    with CaptureQueriesContext(connection) as second:
+        again = seller.get(STATS).json()
+    assert len(second) == len(first) - 1
+    assert again["by_status"] == {"new": 1, "contacted": 1, "collaborating": 0, "closed": 0}
+
+    moved = seller.patch(f"/api/v1/leads/{lead.pk}/", {"status": "collaborating"}, format="json")
+    assert moved.status_code == 200
+    after = seller.get(STATS).json()
+    assert after["by_status"]["collaborating"] == 1 and after["by_status"]["contacted"] == 0
+    assert after["conversion"][LeadSource.INSTANT_MESSAGE] == 0.5
+    # A filter that depends on the caller (owner=me) is computed every time, never cached.
+    assert seller.get(f"{STATS}?owner=me").json()["total"] == 0
