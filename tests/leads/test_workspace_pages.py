@@ -405,3 +405,24 @@ def test_the_pools_cached_counts_follow_the_pages_writes(as_a, seller_a, seller_
     assert pool_count(as_a, "") == "2 leads"
     assert pool_count(as_a, "status=closed") == "1 lead"
     assert pool_count(as_a, f"owner={seller_a2.pk}") == "1 lead"
+
+
+def test_the_authors_note_forms_post_to_the_note_and_its_text_is_escaped(as_a, partner_a):
+    item = lead(partner_a, "escaped")
+    as_a.post(f"/seller/leads/{item.pk}/notes/", {"body": "<b>bold</b>\nline two"})
+    note = LeadNote.objects.get()
+    notes = part(as_a.get(f"/seller/leads/{item.pk}/").content.decode(), "notes")
+    assert "&lt;b&gt;bold&lt;/b&gt;<br>line two" in notes
+    assert f'action="/seller/leads/{item.pk}/notes/{note.pk}/"' in notes
+    assert f'action="/seller/leads/{item.pk}/notes/{note.pk}/delete/"' in notes
+    assert notes.count('name="csrfmiddlewaretoken"') == 3  # the new note, edit, delete
+    assert notes.count('hx-sync="#lead-detail:drop"') == 3
+
+    # An empty edit reopens that note's form with the reason; the note is unchanged.
+    refused = as_a.post(
+        f"/seller/leads/{item.pk}/notes/{note.pk}/", {"body": "   "}, headers=HTMX
+    ).content.decode()
+    notes = part(refused, "notes")
+    assert "<details open>" in notes and 'role="alert"' in notes
+    note.refresh_from_db()
+    assert note.body == "<b>bold</b>\nline two"
