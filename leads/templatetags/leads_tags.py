@@ -4,7 +4,9 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.html import escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from leads.models import LeadStatus
 
@@ -159,3 +161,51 @@ def note_item(context, note) -> str:
             pool,
         )
     return format_html('<li data-testid="note" data-note="{}">{}{}</li>', note.pk, head, forms)
+
+
+@register.simple_tag(takes_context=True)
+def notification_item(context, n) -> str:
+    """One notification of the notifications page, built in Python: the page shows up to a
+    hundred (heads and their group previews), and the same markup as an included template
+    was most of the page's time. Kind and time; the text; links to the lead, its chat and the
+    pool; for an unread one, a "Mark read" form. Text is escaped."""
+    unread = not n.is_read
+    pool = reverse("leads:pool")
+    if n.lead_id:
+        handle = n.lead.creator.handle
+        links = format_html(
+            ' · <a href="{}" data-testid="open-lead">Open lead</a>'
+            ' · <a href="{}?{}">Open chat</a> · <a href="{}?{}">Leads Pool</a>',
+            reverse("leads:detail", args=[n.lead_id]),
+            reverse("im:inbox"),
+            urlencode({"creator": handle}),
+            pool,
+            urlencode({"search": handle}),
+        )
+    else:
+        links = format_html(' · <a href="{}">Leads Pool</a>', pool)
+    mark = ""
+    if unread:
+        mark = format_html(
+            '<form method="post" action="{}" class="inline">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="next" value="{}"><input type="hidden" name="id" value="{}">'
+            '<button type="submit" class="linklike" aria-label="Mark read: {}">Mark read</button>'
+            "</form>",
+            reverse("notifications_read_all"),
+            context["csrf_token"],
+            context["request"].get_full_path(),
+            n.pk,
+            Truncator(n.text).chars(60),
+        )
+    return format_html(
+        '<span class="badge{}">{}</span> <span class="when small">{} UTC</span>{}<br>{}{}{}',
+        " badge-count" if unread else "",
+        n.get_kind_display(),
+        f"{n.created_at.astimezone(dt.UTC):%b} {n.created_at.astimezone(dt.UTC).day}, "
+        f"{n.created_at.astimezone(dt.UTC):%H:%M}",
+        mark_safe(' <span class="sr-only">(unread)</span>') if unread else "",
+        n.text,
+        links,
+        mark,
+    )
