@@ -134,29 +134,29 @@ def note_item(context, note) -> str:
         error = context.get("note_edit_error") if editing else None
         forms = format_html(
             '<details{}><summary class="small">Edit</summary>'
-            '<form {} method="post" action="{}" hx-post="{}" {}>{}{}'
+            '<form method="post" action="{}" hx-post="{}" {} {}>{}{}'
             '<label for="note-edit-{}" class="sr-only">Edit your note</label>'
             '<textarea id="note-edit-{}" name="body" rows="2" maxlength="5000">{}</textarea>'
             "{}"
             '<button type="submit" class="small">Save note</button></form></details>'
-            '<form {} method="post" action="{}" hx-post="{}" {} class="inline">{}{}'
+            '<form method="post" action="{}" hx-post="{}" {} class="inline" {}>{}{}'
             '<button type="submit" class="danger small" data-confirm="Delete this note?">'
             "Delete note</button></form>",
             " open" if editing else "",
-            NOTE_FORM_SYNC,
             edit_url,
             edit_url,
             NOTE_FORM_TARGET,
+            NOTE_FORM_SYNC,
             csrf,
             pool,
             note.pk,
             note.pk,
             note.body,
             format_html('<div class="error" role="alert">{}</div>', error) if error else "",
-            NOTE_FORM_SYNC,
             delete_url,
             delete_url,
             NOTE_FORM_TARGET,
+            NOTE_FORM_SYNC,
             csrf,
             pool,
         )
