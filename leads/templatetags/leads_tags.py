@@ -169,7 +169,7 @@ def notification_item(context, n) -> str:
     hundred (heads and their group previews), and the same markup as an included template
     was most of the page's time. Kind and time; the text; links to the lead, its chat and the
     pool; for an unread one, a "Mark read" form. Text is escaped."""
-    unread = not n.is_read
+    unread, at = not n.is_read, n.created_at.astimezone(dt.UTC)
     pool = reverse("leads:pool")
     if n.lead_id:
         handle = n.lead.creator.handle
@@ -202,8 +202,7 @@ def notification_item(context, n) -> str:
         '<span class="badge{}">{}</span> <span class="when small">{} UTC</span>{}<br>{}{}{}',
         " badge-count" if unread else "",
         n.get_kind_display(),
-        f"{n.created_at.astimezone(dt.UTC):%b} {n.created_at.astimezone(dt.UTC).day}, "
-        f"{n.created_at.astimezone(dt.UTC):%H:%M}",
+        f"{at:%b} {at.day}, {at:%H:%M}",
         mark_safe(' <span class="sr-only">(unread)</span>') if unread else "",
         n.text,
         links,
