@@ -1,5 +1,7 @@
 """A Content-Security-Policy that every page satisfies: no inline scripts, no CDN."""
 
+from django.db import DataError
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -46,6 +48,8 @@ class HealthCheckMiddleware:
 
 NUL = "\x00"
 NUL_MESSAGE = "Null characters are not allowed."
+# What the database (or Python's date arithmetic) raises for an admin filter value it cannot take.
+ADMIN_BAD_FILTER_ERRORS = (DataError, OverflowError)
 
 
 def bad_input_response(request, errors: dict[str, list[str]]):
@@ -71,6 +75,11 @@ class BadInputMiddleware:
     - A ValidationError that a page view lets escape (a malformed `page`, say) is a 400
       naming its field rather than a 500. (The API's views turn theirs into the JSON shape
       through the one exception handler before they get here.)
+    - An admin list filtered by a value its column cannot take (`?ip_address__exact=abc` on an
+      address column, `?requested_at__year=` with 20 digits) goes back to the unfiltered list
+      with a message, as Django's admin does for lookups it recognises as invalid (`?e=1`).
+      Django's admin builds these filters from any query parameter naming a field, so the
+      database, or Python's date arithmetic, is the first to refuse them.
     """
 
     def __init__(self, get_response):
@@ -85,11 +94,32 @@ class BadInputMiddleware:
     def process_exception(self, request, exception):
         from django.core.exceptions import ValidationError
 
+        if isinstance(exception, ADMIN_BAD_FILTER_ERRORS) and self._is_admin_read(request):
+            return self._admin_filter_refused(request)
         if not isinstance(exception, ValidationError):
             return None
         if hasattr(exception, "error_dict"):
             return bad_input_response(request, exception.message_dict)
         return bad_input_response(request, {"non_field_errors": exception.messages})
+
+    @staticmethod
+    def _is_admin_read(request) -> bool:
+        from django.urls import reverse
+
+        return request.method in ("GET", "HEAD") and request.path_info.startswith(
+            reverse("admin:index")
+        )
+
+    @staticmethod
+    def _admin_filter_refused(request):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        names = ", ".join(sorted(request.GET)) or "the address"
+        messages.error(
+            request, f"A filter value is not valid here ({names}); showing the list unfiltered."
+        )
+        return redirect(f"{request.path}?e=1")
 
     @staticmethod
     def _field_with_nul(request) -> str | None:
