@@ -1,9 +1,14 @@
-"""Django admin for the ground layer: the Job runs page, and the read-only admin base."""
+"""Django admin for the ground layer: the Job runs page, the read-only admin base, and the
+lockout records' admin (django-axes's, mended)."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from celery import current_app
+from django.conf import settings
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils import timezone
 
 from .models import JobRun
 
@@ -70,3 +75,27 @@ class JobRunAdmin(ReadOnlyAdmin):
             messages.SUCCESS,
         )
         return redirect("admin:core_jobrun_changelist")
+
+
+# django-axes's lockout records. Its "Clean up expired attempts" action failed from the admin
+# (a 500 either way): it reads a time axes stamps on login requests only, and with the cache
+# handler (REDIS_URL) its delete signal reaches a handler that has no receiver for it. The
+# time is stamped first; with the cache handler the lockouts live in the cache, expire there
+# by themselves, and this table is not used, so the action says so.
+if admin.site.is_registered(AccessAttempt):
+
+    class LockoutAttemptAdmin(AccessAttemptAdmin):
+        @admin.action(description="Clean up expired attempts")
+        def cleanup_expired_attempts(self, request, queryset):
+            if settings.AXES_HANDLER != "axes.handlers.database.AxesDatabaseHandler":
+                self.message_user(
+                    request,
+                    "Lockouts are kept in the shared cache and end by themselves after the "
+                    "cool-off; this table is not used, so there is nothing to clean up.",
+                )
+                return None
+            request.axes_attempt_time = timezone.now()
+            return super().cleanup_expired_attempts(request, queryset)
+
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, LockoutAttemptAdmin)

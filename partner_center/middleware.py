@@ -1,5 +1,6 @@
 """A Content-Security-Policy that every page satisfies: no inline scripts, no CDN."""
 
+from django.core.exceptions import ValidationError
 from django.db import DataError
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -75,6 +76,8 @@ class BadInputMiddleware:
     - A ValidationError that a page view lets escape (a malformed `page`, say) is a 400
       naming its field rather than a 500. (The API's views turn theirs into the JSON shape
       through the one exception handler before they get here.)
+    - An admin action posted with ticked "ids" that are not ids of its model
+      (`_selected_action=abc`) goes back to the list with a message (`process_view`).
     - An admin list filtered by a value its column cannot take (`?ip_address__exact=abc` on an
       address column, `?requested_at__year=` with 20 digits) goes back to the unfiltered list
       with a message, as Django's admin does for lookups it recognises as invalid (`?e=1`).
@@ -92,8 +95,6 @@ class BadInputMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.core.exceptions import ValidationError
-
         if isinstance(exception, ADMIN_BAD_FILTER_ERRORS) and self._is_admin_read(request):
             return self._admin_filter_refused(request)
         if not isinstance(exception, ValidationError):
@@ -109,6 +110,27 @@ class BadInputMiddleware:
         return request.method in ("GET", "HEAD") and request.path_info.startswith(
             reverse("admin:index")
         )
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """An admin action's ticked ids must be ids of its model; Django's admin filters by them
+        unchecked (`Field 'id' expected a number but got 'abc'`: a 500)."""
+        model_admin = getattr(view_func, "model_admin", None)
+        if model_admin is None or request.method != "POST" or "action" not in request.POST:
+            return None
+        from django.contrib import messages
+        from django.contrib.admin import helpers
+        from django.shortcuts import redirect
+
+        pk = model_admin.model._meta.pk
+        for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+            try:
+                valid = NUL not in value and pk.to_python(value) not in (None, "")
+            except ValidationError:
+                valid = False
+            if not valid:
+                messages.error(request, f"{value!r} is not a valid id here; nothing was done.")
+                return redirect(request.path)
+        return None
 
     @staticmethod
     def _admin_filter_refused(request):

@@ -22,6 +22,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from creators.models import Tier
 from im.models import Thread
+from leads.models import Lead
 from leads.services import collaboration_request_submit
 from tests.factories import (
     CreatorDailyStatsFactory,
@@ -246,6 +247,8 @@ def admin_filter_params(model, model_admin) -> list[str]:
 # Each request commits on its own: on PostgreSQL a refused filter value aborts the transaction
 # it runs in, as it would abort nothing in production (no request-wide transaction there).
 @pytest.mark.django_db(transaction=True)
+# Django's admin reads `?attempt_time__exact=9999-12-31` as a naive datetime, and says so.
+@pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime:RuntimeWarning")
 def test_hostile_filter_values_on_every_admin_list(cast):
     """Every registered model's admin list (third-party ones too), every field's exact lookup,
     the list filters and the date hierarchy, each with hostile values: an address column given
@@ -272,6 +275,35 @@ def test_hostile_filter_values_on_every_admin_list(cast):
     if connection.vendor == "postgresql":  # an address column refuses text (SQLite compares it)
         refused = client.get("/admin/axes/accessattempt/?ip_address__exact=abc")
         assert refused["Location"] == "/admin/axes/accessattempt/?e=1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hostile_ticked_ids_for_every_admin_action(cast):
+    """Every action of every registered admin list (third-party ones too), posted with ticked
+    "ids" that are not ids: never a 500, nothing done, the list again with a message."""
+    from django.contrib import admin
+
+    client = client_for(cast["admin"])
+    leads_before = list(Lead.objects.values_list("pk", "status", "removed_at"))
+    answers = []
+    for model, model_admin in admin.site._registry.items():
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        actions = [name for _func, name, _description in model_admin._get_base_actions()]
+        for action in actions:
+            for value in ("abc", "²", "", f"1{NUL}", "1.5"):
+                body = {"action": action, "_selected_action": [value], "index": "0"}
+                answers.append(("POST", f"{url} {action} {value!r}", client.post(url, body)))
+    assert len(answers) > 50
+    errors = server_errors(answers)
+    assert not errors, "\n".join(errors)
+    assert list(Lead.objects.values_list("pk", "status", "removed_at")) == leads_before
+
+    refused = client.post(
+        "/admin/leads/lead/",
+        {"action": "close_leads", "_selected_action": ["abc"], "index": "0"},
+        follow=True,
+    )
+    assert "&#x27;abc&#x27; is not a valid id here; nothing was done." in refused.content.decode()
 
 
 @pytest.mark.parametrize("role", ["seller", "creator"])
