@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/v1/", include("partner_center.api.urls")),
 ]
 
+handler400 = "partner_center.views.bad_request"
 handler403 = "partner_center.views.forbidden"
 handler404 = "partner_center.views.not_found"
 handler500 = "partner_center.views.server_error"

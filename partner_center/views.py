@@ -71,7 +71,9 @@ def favicon(request):
 def _error_page(request, status: int, title: str, text: str):
     """A branded error page with a way back; the API answers in its JSON error shape."""
     if request.path.startswith("/api/"):
-        detail = {403: "Forbidden.", 404: "Not found.", 500: "Server error."}[status]
+        detail = {400: "Bad request.", 403: "Forbidden.", 404: "Not found.", 500: "Server error."}[
+            status
+        ]
         return JsonResponse({"detail": detail}, status=status)
     back = "/"
     user = getattr(request, "user", None)
@@ -99,6 +101,17 @@ def not_found(request, exception=None):
         "Page not found",
         "This page does not exist, or it belongs to another account. Check the address, or go "
         "back to your workspace.",
+    )
+
+
+def bad_request(request, exception=None):
+    """What Django itself refuses before any view (a Host header not in ALLOWED_HOSTS, too many
+    fields, a body over the limit): the API's JSON error shape, or the branded page."""
+    return _error_page(
+        request,
+        400,
+        "Bad request",
+        "The request could not be read: check the address, or go back to your workspace.",
     )
 
 

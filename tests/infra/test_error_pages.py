@@ -28,6 +28,19 @@ def test_a_forbidden_page_is_branded_and_leads_back(client, creator_bronze):
     assert 'href="/ec/partners/" data-testid="error-back">Back to Top LIVE Partner' in page
 
 
+def test_a_request_django_refuses_is_a_branded_400_or_the_api_shape(client, seller_a):
+    """A Host header outside ALLOWED_HOSTS (or with NUL in it) is refused before any view."""
+    client.force_login(seller_a)
+    page = client.get("/seller/leads/", HTTP_HOST="evil.example\x00")
+    assert page.status_code == 400
+    assert (
+        "Bad request" in page.content.decode()
+        and 'data-testid="error-back"' in page.content.decode()
+    )
+    api = client.get("/api/v1/leads/", HTTP_HOST="evil.example\x00")
+    assert api.status_code == 400 and api.json() == {"detail": "Bad request."}
+
+
 def test_an_anonymous_404_offers_sign_in(client):
     page = client.get("/no/such/page").content.decode()
     assert 'href="/" data-testid="error-back"' in page and 'href="/accounts/login/"' in page
