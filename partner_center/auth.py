@@ -1,4 +1,7 @@
-"""Sign-in for the whole site: the lockout backend, the session backend, the lockout answer."""
+"""Sign-in for the whole site: the lockout backend, the session backend, the lockout answer,
+the per-address limit on the page logins."""
+
+from functools import wraps
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
@@ -8,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from core.auth import user_relations
+from core.throttles import page_post_throttled
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -53,3 +57,30 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
         response = render(request, "registration/locked_out.html", {"message": message}, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
+
+
+def login_throttled(view):
+    """The token endpoint's per-address budget (the `token` throttle scope) on a page login.
+
+    The lockout stops guessing one username's password; this stops one address trying many
+    usernames (password spraying), on `/accounts/login/` and `/admin/login/` as on
+    `POST /api/v1/auth/token/`, all three drawing on one budget per address.
+    """
+
+    @wraps(view)
+    def throttled(request, *args, **kwargs):
+        if request.method == "POST":
+            wait = page_post_throttled(request, scope="token")
+            if wait is not None:
+                message = f"Too many sign-in attempts from your address. Try again in {wait} s."
+                note = (
+                    "This protects accounts from password guessing. "
+                    "Other addresses are not affected."
+                )
+                context = {"message": message, "note": note}
+                response = render(request, "registration/locked_out.html", context, status=429)
+                response["Retry-After"] = str(wait)
+                return response
+        return view(request, *args, **kwargs)
+
+    return throttled

@@ -5,6 +5,7 @@ from django.urls import include, path
 from leads import views as lead_views
 
 from . import views
+from .auth import login_throttled
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,10 +14,12 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        login_throttled(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The admin's own login, ahead of the admin's URLs, with the same per-address limit.
+    path("admin/login/", login_throttled(admin.site.login), name="admin_login"),
     path("admin/", admin.site.urls),
     path("ec/", include("leads.ec_urls")),
     path("ec/messages/", include("im.creator_urls")),

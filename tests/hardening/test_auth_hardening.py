@@ -395,3 +395,25 @@ def test_the_admins_clean_up_of_expired_lockouts_runs(admin_client):
     else:
         assert "Cleaned up 1 expired access attempts." in page.content.decode()
         assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["ops2"]
+
+
+def test_one_address_trying_many_usernames_is_throttled_on_every_login(monkeypatch, db):
+    """Password spraying: the lockout counts per username, so one address cycling usernames
+    meets the per-address budget instead, shared by the page, admin and token logins."""
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"token": "3/min"})
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    assert client.get("/accounts/login/").status_code == 200  # showing the form costs nothing
+    codes = [
+        login_page(client, "nobody1", "x").status_code,
+        admin_login(client, "nobody2", "x").status_code,
+        token_login(client, "nobody3", "x").status_code,
+    ]
+    assert codes == [200, 200, 400]  # wrong passwords: the form again, the API's 400
+    refused = login_page(client, "nobody4", "x")
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert "Too many sign-in attempts from your address" in refused.content.decode()
+    assert admin_login(client, "nobody5", "x").status_code == 429
+    assert token_login(client, "nobody6", "x").status_code == 429
+    # Another address is not affected.
+    other = Client(REMOTE_ADDR="198.51.100.8")
+    assert login_page(other, "nobody7", "x").status_code == 200

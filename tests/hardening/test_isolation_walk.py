@@ -29,6 +29,7 @@ ROUTES = {
     "healthz": ({}, ["GET"]),
     "favicon": ({}, ["GET"]),
     "login": ({}, ["GET"]),
+    "admin_login": ({}, ["GET"]),
     "logout": ({}, ["POST"]),
     "notifications": ({}, ["GET"]),
     "notification_badge": ({}, ["GET"]),
@@ -100,7 +101,16 @@ ROUTES = {
 }
 PUBLIC_OBJECTS = {"creator-detail", "partner-detail"}
 SELLER_PUBLIC = {"im:start"}
-ANONYMOUS_OK = {"login", "healthz", "favicon", "api-schema", "api-docs", "api-token", "logout"}
+ANONYMOUS_OK = {
+    "login",
+    "admin_login",
+    "healthz",
+    "favicon",
+    "api-schema",
+    "api-docs",
+    "api-token",
+    "logout",
+}
 
 
 def project_routes(resolver=None, namespace=""):
