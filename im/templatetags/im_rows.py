@@ -14,18 +14,16 @@ from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.clock import utc_text
+
 register = template.Library()
 
 _LEAD_BADGE = mark_safe(' <span class="badge status-new">Lead</span>')
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def utc_short(moment: dt.datetime | None) -> str:
     """`Nov 5, 14:03 UTC`, as `{{ moment|date:"M j, H:i" }} UTC` shows it."""
-    if moment is None:
-        return ""
-    moment = moment.astimezone(dt.UTC)
-    return f"{_MONTHS[moment.month - 1]} {moment.day}, {moment:%H:%M} UTC"
+    return f"{utc_text(moment)} UTC" if moment is not None else ""
 
 
 @register.simple_tag(takes_context=True)

@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from core.clock import utc_text
 from leads.models import LeadStatus
 
 register = template.Library()
@@ -94,9 +95,9 @@ def utc_time(value) -> str:
     history and notes format hundreds of times a page)."""
     if value is None:
         return ""
-    utc = value.astimezone(dt.UTC)
+    iso = value.astimezone(dt.UTC).isoformat()
     return mark_safe(  # noqa: S308 - digits and month names only
-        f'<time datetime="{utc.isoformat()}">{utc:%b} {utc.day}, {utc:%Y %H:%M}</time>'
+        f'<time datetime="{iso}">{utc_text(value, year=True)}</time>'
     )
 
 
@@ -169,7 +170,7 @@ def notification_item(context, n) -> str:
     hundred (heads and their group previews), and the same markup as an included template
     was most of the page's time. Kind and time; the text; links to the lead, its chat and the
     pool; for an unread one, a "Mark read" form. Text is escaped."""
-    unread, at = not n.is_read, n.created_at.astimezone(dt.UTC)
+    unread = not n.is_read
     pool = reverse("leads:pool")
     if n.lead_id:
         handle = n.lead.creator.handle
@@ -202,7 +203,7 @@ def notification_item(context, n) -> str:
         '<span class="badge{}">{}</span> <span class="when small">{} UTC</span>{}<br>{}{}{}',
         " badge-count" if unread else "",
         n.get_kind_display(),
-        f"{at:%b} {at.day}, {at:%H:%M}",
+        utc_text(n.created_at),
         mark_safe(' <span class="sr-only">(unread)</span>') if unread else "",
         n.text,
         links,
