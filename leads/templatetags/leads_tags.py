@@ -101,6 +101,14 @@ def utc_time(value) -> str:
     )
 
 
+def csrf_field(context) -> str:
+    """The form field `{% csrf_token %}` writes, for forms built in Python: the page's token
+    (one per page, not one per form)."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context["csrf_token"]
+    )
+
+
 # Constant attributes of the note forms (the template's forms carry the same).
 NOTE_FORM_SYNC = mark_safe('hx-sync="#lead-detail:drop" hx-disabled-elt="find button"')
 NOTE_FORM_TARGET = mark_safe('hx-target="#lead-detail" hx-swap="outerHTML"')
@@ -125,10 +133,7 @@ def note_item(context, note) -> str:
     )
     forms = ""
     if note.author_id == user.pk:
-        # The page's token, as `{% csrf_token %}` reads it (one per page, not one per form).
-        csrf = format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context["csrf_token"]
-        )
+        csrf = csrf_field(context)
         edit_url = reverse("leads:note_edit", args=[lead.pk, note.pk])
         delete_url = reverse("leads:note_delete", args=[lead.pk, note.pk])
         editing = context.get("note_edit_id") == note.pk
@@ -188,13 +193,12 @@ def notification_item(context, n) -> str:
     mark = ""
     if unread:
         mark = format_html(
-            '<form method="post" action="{}" class="inline">'
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<form method="post" action="{}" class="inline">{}'
             '<input type="hidden" name="next" value="{}"><input type="hidden" name="id" value="{}">'
             '<button type="submit" class="linklike" aria-label="Mark read: {}">Mark read</button>'
             "</form>",
             reverse("notifications_read_all"),
-            context["csrf_token"],
+            csrf_field(context),
             context["request"].get_full_path(),
             n.pk,
             Truncator(n.text).chars(60),
