@@ -89,7 +89,8 @@ def main() -> int:
     from creators import services
     from creators.models import Partner, PartnerStaff
     from creators.services.refresh import tier_case_sql
-    from leads.services import authorizations_expire, lead_pool_changed
+    from leads.pool_version import pool_version_bump
+    from leads.services import authorizations_expire
 
     call_command("migrate", verbosity=0)
     if not dataset.present(creators):
@@ -208,7 +209,7 @@ def main() -> int:
                 client.get(f"{path}?{query}")
             for _ in range(REPEATS):
                 if cold:
-                    lead_pool_changed(partner_ids=[big.pk])
+                    pool_version_bump(partner_ids=[big.pk])
                 with CaptureQueriesContext(connection) as captured:
                     took = timed(lambda q=query: client.get(f"{path}?{q}"))
                 times.append(took * 1000)

@@ -46,3 +46,9 @@ def utc_text(moment: dt.datetime | None, *, year: bool = False) -> str:
     moment = moment.astimezone(dt.UTC)
     day = f"{MONTHS[moment.month - 1]} {moment.day}"
     return f"{day}, {moment.year} {moment:%H:%M}" if year else f"{day}, {moment:%H:%M}"
+
+
+def utc_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """A UTC calendar day as [start, end): the pages' and stats' "on Nov 22" (times are UTC)."""
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+    return start, start + dt.timedelta(days=1)

@@ -79,6 +79,15 @@ class CreatorAdmin(admin.ModelAdmin):
     ]
     show_full_result_count = False  # an exact count over a million creators is dear
 
+    def save_model(self, request, obj, form, change):
+        profile = services.PROFILE_FIELDS & set(form.changed_data)
+        if change and profile:
+            # Higher apps keep copies of the profile (the pool's search and rows, IM's lists).
+            changes = {field: getattr(obj, field) for field in profile}
+            services.creator_profile_update(creator=obj, changes=changes)
+        else:
+            super().save_model(request, obj, form, change)
+
     def has_delete_permission(self, request, obj=None):
         # Deleting would take the creator's leads, requests and IM history with it; deactivate
         # the creator's user account instead (they can no longer log in or use a token).

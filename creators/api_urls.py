@@ -9,8 +9,6 @@ router.register("creators", api.CreatorViewSet, basename="creator")
 router.register("partners", api.PartnerViewSet, basename="partner")
 
 urlpatterns = [
-    path("auth/token/", api.TokenView.as_view(), name="api-token"),
-    path("me/", api.MeView.as_view(), name="api-me"),
     path("creator-stats/", api.CreatorStatsView.as_view(), name="api-creator-stats"),
     *router.urls,
 ]

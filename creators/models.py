@@ -1,8 +1,10 @@
 """Creators, partners, the creator-stats feed, tiers and the jobs that refresh them."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -54,6 +56,14 @@ DEFAULT_TIER_THRESHOLDS = {
 MAX_FOLLOWERS = 10**12
 
 
+TIER_WINDOW_DAYS = 30
+
+
+def tier_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The refresh on D counts LIVE GMV dated D-30 through D-1 inclusive."""
+    return as_of - dt.timedelta(days=TIER_WINDOW_DAYS), as_of - dt.timedelta(days=1)
+
+
 class PartnerType(models.TextChoices):
     L2L = "L2L", "L2L (local to local)"
     CB = "CB", "CB (cross-border)"
@@ -83,6 +93,25 @@ class Partner(models.Model):
         editable=False,
         help_text="Creators whose lead with this partner is collaborating and in the pool.",
     )
+    # The first-response clock: a collaboration request is due an answer this many hours after
+    # it arrives (the partner's settings page; 1 to 168).
+    response_target_hours = models.PositiveSmallIntegerField(
+        default=24,
+        db_default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text="Hours within which a collaboration request should get its first reply.",
+    )
+    # Responsiveness on Top LIVE Partner, over the last 90 days of collaboration requests:
+    # kept by the leads app (a daily set-based job, and each first response on commit), so
+    # the directory reads columns. Null under the minimum sample.
+    response_rate = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True, editable=False
+    )
+    typical_response_hours = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True, editable=False
+    )
+    responsiveness_sample = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    responsiveness_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -108,6 +137,10 @@ class PartnerStaff(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_staff"
     )
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="staff")
+    # Away: assignment rules skip this seller (they mark themselves on the settings page).
+    away = models.BooleanField(default=False, db_default=False)
+    # When a rule last gave this seller a lead: ties between members break by the longest wait.
+    last_assigned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "partner staff"

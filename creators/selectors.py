@@ -8,8 +8,7 @@ from django.db.models import Avg, Count, F, Q, Sum
 from core.clock import business_today
 from core.models import JobRun
 
-from .models import Creator, CreatorDailyStats, Partner
-from .services.thresholds import tier_window
+from .models import Creator, CreatorDailyStats, Partner, tier_window
 
 
 def tier_refresh_due(*, now=None):

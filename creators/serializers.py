@@ -1,4 +1,3 @@
-from django.contrib.auth import authenticate
 from rest_framework import serializers
 
 from .models import MAX_FOLLOWERS, Creator, Partner, Tier
@@ -56,38 +55,6 @@ class PartnerRefSerializer(serializers.Serializer):
 class CreatorRefSerializer(serializers.Serializer):
     handle = serializers.CharField()
     tier = TierKeyField()
-
-
-class MeSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The caller's user id.")
-    username = serializers.CharField()
-    role = serializers.ChoiceField(choices=["seller", "creator", "admin"], allow_null=True)
-    partner = PartnerRefSerializer(allow_null=True)
-    creator = CreatorRefSerializer(allow_null=True)
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"})
-
-    def validate(self, attrs):
-        request = self.context.get("request")
-        user = authenticate(
-            # The Django request itself: django-axes marks it when the login is locked out.
-            request=getattr(request, "_request", request),
-            username=attrs["username"],
-            password=attrs["password"],
-        )
-        if user is None or not user.is_active:
-            raise serializers.ValidationError(
-                {"password": ["Unable to log in with this username and password."]}
-            )
-        attrs["user"] = user
-        return attrs
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
 
 
 class CreatorStatsRowSerializer(serializers.Serializer):

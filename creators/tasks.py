@@ -4,29 +4,23 @@ import datetime as dt
 
 from celery import shared_task
 
-from core.jobs import JOB_OPTIONS, JobAlreadyRunning
+from core.jobs import JOB_OPTIONS
+from core.models import JobRun
+from core.tasks import job_task
 
 from . import services
 
 
-@shared_task(**JOB_OPTIONS)
-def refresh_tiers_task(as_of: str | None = None) -> dict:
+@job_task()
+def refresh_tiers_task(as_of: str | None = None) -> JobRun:
     """Monthly: recompute every creator's tier from the 30 days before `as_of`."""
-    try:
-        run = services.tiers_refresh(as_of=dt.date.fromisoformat(as_of) if as_of else None)
-    except JobAlreadyRunning as exc:  # recorded as skipped; the live run does the work
-        return {"skipped": str(exc)}
-    return {"job_run": run.pk, "rows_changed": run.rows_changed}
+    return services.tiers_refresh(as_of=dt.date.fromisoformat(as_of) if as_of else None)
 
 
-@shared_task(**JOB_OPTIONS)
-def refresh_followers_task() -> dict:
+@job_task()
+def refresh_followers_task() -> JobRun:
     """Daily: copy each creator's newest follower figure onto the creator."""
-    try:
-        run = services.followers_refresh()
-    except JobAlreadyRunning as exc:  # recorded as skipped; the live run does the work
-        return {"skipped": str(exc)}
-    return {"job_run": run.pk, "rows_changed": run.rows_changed}
+    return services.followers_refresh()
 
 
 @shared_task(**JOB_OPTIONS)

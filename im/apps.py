@@ -8,7 +8,7 @@ class ImConfig(AppConfig):
     def ready(self):
         from leads.signals import collaboration_request_sent
 
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import signals
         from .services import collaboration_request_sent_receiver
 
         # A request reaches the IM thread between creator and partner (im may import leads;
@@ -16,3 +16,4 @@ class ImConfig(AppConfig):
         collaboration_request_sent.connect(
             collaboration_request_sent_receiver, dispatch_uid="im_collaboration_request_sent"
         )
+        signals.connect()

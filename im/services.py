@@ -7,6 +7,7 @@ from django.utils import timezone
 from core.text import text_refuse_nul
 from creators.models import Creator, Partner
 from leads.models import creator_search_text
+from leads.services import first_response_by_message
 
 from .models import MESSAGE_MAX_LENGTH, Message, Side, Thread
 
@@ -72,6 +73,12 @@ def message_send(*, thread: Thread, sender, side: str, body: str) -> Message:
     Thread.objects.filter(pk=thread.pk).update(
         last_message_at=now, last_message_body=body[:200], **{read_field: now}
     )
+    if side == Side.SELLER:
+        # A staff member's message answers the creator's waiting request (the first-response
+        # clock), in this transaction.
+        first_response_by_message(
+            partner_id=thread.partner_id, creator_id=thread.creator_id, at=now
+        )
     thread.last_message_at = now
     thread.last_message_body = body[:200]
     setattr(thread, read_field, now)

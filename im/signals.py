@@ -1,17 +1,16 @@
-"""IM's receivers: a renamed creator is found under the new name in every thread list."""
+"""IM's receivers of the lower apps' explicit signals: a renamed creator is found under the new
+name in every thread list (`creators.signals.creator_profile_changed`, sent by the writer)."""
 
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-
-from creators.models import Creator
+from creators.signals import creator_profile_changed
 
 from . import services
 
 
-@receiver(post_save, sender=Creator, dispatch_uid="im.creator_saved")
-def creator_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
-    if created or raw:
-        return  # a new creator has no threads yet
-    if update_fields is not None and not {"handle", "display_name"} & set(update_fields):
-        return
-    services.threads_sync_creator_search(creator=instance)
+def creator_profile_changed_receiver(sender, *, creator, **kwargs):
+    services.threads_sync_creator_search(creator=creator)
+
+
+def connect() -> None:
+    creator_profile_changed.connect(
+        creator_profile_changed_receiver, dispatch_uid="im.creator_profile_changed"
+    )

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.cursors import cursor_parse, cursor_text
 from core.ids import id_parse
 from core.roles import creator_of, creator_required, seller_partner, seller_required
 from core.throttles import page_post_throttled, too_fast_message
@@ -97,23 +98,15 @@ def _conversation_context(request, thread, side, body="", error="", before=None,
     }
 
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
 def _older_than(request) -> tuple[dt.datetime, int] | None:
-    """`?older=<µs since epoch>.<thread id>`: the thread list from after that thread (its last
+    """`?older=<cursor>` (core.cursors): the thread list from after that thread (its last
     activity and id, so a thread that moves up meanwhile shifts nothing). Anything else is the
     first page."""
-    micros, _, thread_id = request.GET.get("older", "").partition(".")
-    try:
-        return _EPOCH + dt.timedelta(microseconds=int(micros)), int(thread_id)
-    except (ValueError, OverflowError):
-        return None
+    return cursor_parse(request.GET.get("older", ""))
 
 
 def _older_cursor(thread) -> str:
-    micros = (thread.last_activity - _EPOCH) // dt.timedelta(microseconds=1)
-    return f"{micros}.{thread.pk}"
+    return cursor_text(thread.last_activity, thread.pk)
 
 
 def _shown_threads(threads, request=None) -> dict:

@@ -1,4 +1,4 @@
-"""Admin for leads, collaboration requests, notifications and lead history.
+"""Admin for leads, collaboration requests and lead history.
 
 Writes go through `leads.services` (admin actions), so the rules are the ones pages and the API
 follow. Licensed data disappears when its authorization is over (`is_authorized`): non-superusers
@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from core.admin import ReadOnlyAdmin
 
 from . import services
-from .models import CollaborationRequest, Lead, LeadEvent, LeadStatus, Notification
+from .models import CollaborationRequest, Lead, LeadEvent, LeadStatus
 
 
 class LicensedDataMixin:
@@ -185,17 +185,6 @@ class CollaborationRequestAdmin(LicensedDataMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["partner", "user", "kind", "text", "lead", "created_at"]
-    list_filter = ["kind", "partner"]
-    search_fields = ["text", "partner__name"]
-    list_select_related = ["partner", "user", "lead__creator", "lead__partner"]
-    raw_id_fields = ["partner", "lead", "user"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
 
 
 @admin.register(LeadEvent)

@@ -4,7 +4,6 @@ from core.api.routers import ID_REGEX, Router
 
 from .api.collaboration import CollaborationRequestViewSet
 from .api.notes import LeadNoteViewSet
-from .api.notifications import NotificationViewSet
 from .api.pool import LeadViewSet
 from .api.workspace import SavedViewViewSet, StaffViewSet
 
@@ -13,7 +12,6 @@ router.register("leads", LeadViewSet, basename="lead")
 router.register(f"leads/(?P<lead_pk>{ID_REGEX})/notes", LeadNoteViewSet, basename="lead-note")
 router.register("staff", StaffViewSet, basename="staff")
 router.register("saved-views", SavedViewViewSet, basename="saved-view")
-router.register("notifications", NotificationViewSet, basename="notification")
 router.register(
     "collaboration-requests", CollaborationRequestViewSet, basename="collaboration-request"
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ec_views as views
+from .pages import ec as views
 
 app_name = "ec"
 

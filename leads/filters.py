@@ -4,14 +4,16 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Q, When
+from django.http import QueryDict
 from django.utils import timezone
 
-from core.api.filters import StrictBooleanFilter
+from core.clock import utc_day_bounds
 from core.ids import is_id
 from creators.models import MAX_FOLLOWERS, Tier
 
-from .models import LeadSource, LeadStatus, Notification, NotificationKind
+from .models import Lead, LeadSource, LeadStatus, expiring_q
 
 # Half-open ranges [low, high): 10,000 followers belong to 10K–100K.
 FOLLOWER_PRESETS = {
@@ -47,22 +49,6 @@ ORDERING_CHOICES = [
     ("authorization_expires_at", "Expires soonest"),
 ]
 DEFAULT_ORDERING = "-requested_at"
-# Filters whose result depends only on the leads' rows (not on the time or on who asks): their
-# counts may be cached per pool version (selectors.lead_pool_count). A filter added later is
-# counted every time until it is listed here.
-COUNT_CACHEABLE_FILTERS = frozenset(
-    {
-        "tier",
-        "followers",
-        "followers_min",
-        "followers_max",
-        "source",
-        "status",
-        "search",
-        "requested_after",
-        "requested_before",
-    }
-)
 
 
 class FollowerPresetField(forms.MultipleChoiceField):
@@ -119,8 +105,7 @@ def _day_start(day: dt.date, *, plus_days: int = 0) -> dt.datetime:
     """Midnight UTC: the pool shows request times in UTC, so its date filters read UTC dates
     (one clock: "until Nov 22" never includes a row shown as Nov 23). Clamped first:
     9999-12-31 plus a day, or 0001-01-01, would overflow."""
-    day = min(max(day, EARLIEST), LATEST) + dt.timedelta(days=plus_days)
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+    return utc_day_bounds(min(max(day, EARLIEST), LATEST) + dt.timedelta(days=plus_days))[0]
 
 
 class LeadPoolFilter(django_filters.FilterSet):
@@ -189,10 +174,7 @@ class LeadPoolFilter(django_filters.FilterSet):
         return queryset.filter(owner_id=int(value))
 
     def filter_expiring_within_hours(self, queryset, name, value):
-        return queryset.filter(
-            authorization_expires_at__gt=self.now,
-            authorization_expires_at__lte=self.now + dt.timedelta(hours=value),
-        )
+        return queryset.filter(expiring_q(value, now=self.now))
 
     def filter_tier(self, queryset, name, value):
         tiers = [Tier.NON_TIERED if key == "none" else Tier.from_key(key) for key in value]
@@ -233,20 +215,31 @@ class LeadPoolFilter(django_filters.FilterSet):
         return queryset.order_by(*ORDERINGS[value])
 
 
-class NotificationFilter(django_filters.FilterSet):
-    """`GET /api/v1/notifications/?unread=true|false&kind=…`; unread is the caller's own."""
+def pool_query_check(params: QueryDict, *, field: str, allowed_extra=frozenset()) -> None:
+    """The pool's own validation of a stored or acted-on pool query (saved views, bulk
+    actions, rules): ValidationError naming `field` for a parameter the pool does not know
+    (a paging key included, unless `allowed_extra`) or a value its FilterSet refuses; the
+    messages quote what was sent, encoded (`ascii()`), never the raw text."""
+    filterset = LeadPoolFilter(params, queryset=Lead.objects.none())
+    unknown = sorted(set(params) - set(filterset.filters) - set(allowed_extra))
+    if unknown:
+        shown = _encoded(", ".join(unknown[:10]))
+        raise ValidationError({field: [f"Unknown pool filter: {shown}."]})
+    if not filterset.is_valid():
+        raise ValidationError(
+            {
+                field: [
+                    _encoded(f"{name}: {' '.join(messages)}")
+                    for name, messages in filterset.form.errors.items()
+                ]
+            }
+        )
 
-    unread = StrictBooleanFilter(
-        method="filter_unread",
-        help_text="true: only unread ones; false: only read ones. Any other value answers 400.",
-    )
-    kind = django_filters.ChoiceFilter(
-        choices=NotificationKind.choices, help_text="Only notifications of this kind."
-    )
 
-    def filter_unread(self, queryset, name, value):
-        unread = Notification.unread_for(self.request.user)
-        return queryset.filter(unread) if value else queryset.exclude(unread)
+def _encoded(message: str) -> str:
+    """A message that may echo what was sent, safe to answer: a lone surrogate or other
+    character UTF-8 cannot encode becomes its escape."""
+    return message.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 CHIP_LABELS = {

@@ -1,49 +1,36 @@
-"""Reads for leads and notifications; every seller-facing read starts from the partner."""
+"""Reads for leads; every seller-facing read starts from the partner. Reads never write, and
+never import the services."""
 
 import datetime as dt
-import hashlib
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
     Count,
-    DateTimeField,
-    Exists,
-    ExpressionWrapper,
-    F,
     OuterRef,
     Q,
     Subquery,
-    Sum,
-    Value,
-    When,
-    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, RowNumber, TruncDate, TruncDay
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from creators.models import Partner, Tier
+from core.clock import utc_day_bounds
+from creators.models import Tier
 
-from . import services
-from .filters import COUNT_CACHEABLE_FILTERS, LeadPoolFilter
+from .filters import LeadPoolFilter
 from .models import (
+    EXPIRING_SOON_HOURS,
     CollaborationRequest,
     Lead,
     LeadEvent,
     LeadNote,
-    LeadPoolVersion,
     LeadSource,
     LeadStatus,
-    Notification,
-    NotificationKind,
-    NotificationRead,
-    NotificationReadMark,
     SavedView,
     authorized_q,
+    expiring_q,
 )
+from .pool_version import CACHEABLE_FILTERS, pool_cache_key, pool_version
 
 # Counts of an obsolete version are never read again; let the cache drop them.
 COUNT_CACHE_SECONDS = 24 * 60 * 60
@@ -90,38 +77,20 @@ def lead_pool(*, partner, workspace: bool = True):
     return lead_workspace_fields(leads) if workspace else leads
 
 
-def lead_list(*, partner, params, user=None, workspace: bool = True) -> LeadPoolFilter:
-    """The pool filtered by the contract's parameters; check `.is_valid()`, read `.qs`.
-
-    `user` is the caller, for `owner=me`.
-    """
+def lead_pool_filterset(
+    *, partner, params, user=None, request=None, workspace: bool = True
+) -> LeadPoolFilter:
+    """The pool filtered by the contract's parameters: a FilterSet; check `.is_valid()`, read
+    `.qs`. `user` (or `request`'s) is the caller, for `owner=me`."""
     return LeadPoolFilter(
-        params, queryset=lead_pool(partner=partner, workspace=workspace), user=user
+        params,
+        queryset=lead_pool(partner=partner, workspace=workspace),
+        request=request,
+        user=user,
     )
 
 
-def lead_pool_version(*, partner, using: str | None = None) -> int:
-    """The partner's pool version (see `LeadPoolVersion`); 0 before its first write.
-
-    The user's authentication loads it with the partner (one query for both). That copy is
-    used unless this thread has changed the partner's leads since the request started, or the
-    count runs on another database (`using`, a replica): a version must come from the same
-    database as the rows it is the version of, or a lagging replica's old count could be
-    cached under the new version.
-    """
-    loaded = Partner.lead_pool_version.is_cached(partner)
-    same_db = using is None or using == partner._state.db
-    if loaded and same_db and not services.lead_pool_changed_in_thread(partner.pk):
-        try:
-            return partner.lead_pool_version.version
-        except LeadPoolVersion.DoesNotExist:
-            return 0
-    versions = LeadPoolVersion.objects.using(using) if using else LeadPoolVersion.objects
-    version = versions.filter(partner=partner).values_list("version", flat=True).first()
-    return version or 0
-
-
-def _pool_key(kind: str, partner, version: int, cleaned: dict) -> str:
+def _pool_question(cleaned: dict) -> str:
     parts = []
     for name in sorted(cleaned):
         value = cleaned[name]
@@ -130,8 +99,7 @@ def _pool_key(kind: str, partner, version: int, cleaned: dict) -> str:
         elif isinstance(value, dt.date):
             value = value.isoformat()
         parts.append(f"{name}={value!r}")
-    digest = hashlib.sha1("&".join(parts).encode()).hexdigest()
-    return f"leads:pool-{kind}:{partner.pk}:{version}:{digest}"
+    return "&".join(parts)
 
 
 def _per_pool_version(kind: str, *, partner, filterset: LeadPoolFilter, compute):
@@ -139,17 +107,19 @@ def _per_pool_version(kind: str, *, partner, filterset: LeadPoolFilter, compute)
 
     Any write to the partner's leads bumps the version (same transaction), so a cached figure
     is the figure of the current rows. Filters whose result depends on the time or the user
-    (not in `COUNT_CACHEABLE_FILTERS`) are computed every time.
+    (not in `CACHEABLE_FILTERS`) are computed every time.
     """
     active = {
         name: value
         for name, value in filterset.form.cleaned_data.items()
         if name != "ordering" and value not in (None, "", [], ())
     }
-    if not set(active) <= COUNT_CACHEABLE_FILTERS:
+    if not set(active) <= CACHEABLE_FILTERS:
         return compute()
-    version = lead_pool_version(partner=partner, using=filterset.qs.db)
-    key = _pool_key(kind, partner, version, active)
+    version = pool_version(partner=partner, using=filterset.qs.db, request=filterset.request)
+    key = pool_cache_key(
+        f"pool-{kind}", partner=partner, version=version, question=_pool_question(active)
+    )
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -182,18 +152,9 @@ def lead_for_creator(*, partner, creator) -> Lead | None:
     return Lead.objects.filter(partner=partner, creator=creator).first()
 
 
-def lead_expiring_count(*, partner, hours: int = 24, now=None) -> int:
+def lead_expiring_count(*, partner, hours: int = EXPIRING_SOON_HOURS, now=None) -> int:
     """How many pool leads' authorizations end within `hours` (the pool header's count)."""
-    now = now or timezone.now()
-    return (
-        Lead.objects.in_pool()
-        .filter(
-            partner=partner,
-            authorization_expires_at__gt=now,
-            authorization_expires_at__lte=now + dt.timedelta(hours=hours),
-        )
-        .count()
-    )
+    return Lead.objects.in_pool().filter(expiring_q(hours, now=now), partner=partner).count()
 
 
 def lead_events(*, lead):
@@ -256,236 +217,6 @@ def collaboration_request_pending(*, creator, partner, now=None) -> Collaboratio
     return candidate if candidate is not None and candidate.is_pending(now) else None
 
 
-# Kinds that arrive in batches (a job's run, a busy day): the page folds each day's run of them
-# into one expandable group. A removal is rare and always shown on its own.
-GROUPED_KINDS = (
-    NotificationKind.NEW_REQUEST,
-    NotificationKind.AUTHORIZATION_EXPIRED,
-    NotificationKind.AUTHORIZATION_EXPIRING,
-    NotificationKind.LEAD_ASSIGNED,
-)
-GROUP_PREVIEW = 10
-
-
-def _read_mark(user):
-    return NotificationReadMark.objects.filter(user=user)
-
-
-def _read_through(user):
-    """The user's "read through" id, as an uncorrelated subquery (0 before any mark)."""
-    return Coalesce(Subquery(_read_mark(user).values("read_through_id")[:1]), Value(0))
-
-
-def _read_row(user):
-    return NotificationRead.objects.filter(user=user, notification=OuterRef("pk"))
-
-
-def _unread(user) -> Q:
-    return Notification.unread_for(user)
-
-
-def notification_visible(*, partner, user):
-    """What one seller sees: the partner's notifications for everyone, and those for them."""
-    return Notification.visible_to(partner=partner, user=user)
-
-
-def notification_list(*, partner, user, unread: bool | None = None, kind: str | None = None):
-    """A seller's notifications, newest first, each with this seller's `is_read` and `read_at`."""
-    read_through = _read_through(user)
-    qs = notification_visible(partner=partner, user=user).annotate(
-        is_read=ExpressionWrapper(
-            Q(pk__lte=read_through) | Q(Exists(_read_row(user))), output_field=BooleanField()
-        ),
-        read_at=Coalesce(
-            Subquery(_read_row(user).values("read_at")[:1]),
-            Case(
-                When(
-                    pk__lte=read_through,
-                    then=Subquery(_read_mark(user).values("marked_at")[:1]),
-                ),
-                default=Value(None, output_field=DateTimeField()),
-            ),
-        ),
-    )
-    if unread is True:
-        qs = qs.filter(_unread(user))
-    elif unread is False:
-        qs = qs.exclude(_unread(user))
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-created_at", "-id")
-
-
-UNREAD_BADGE_CAP = 1000
-
-
-def notification_unread_count(*, partner, user, cap: int | None = UNREAD_BADGE_CAP) -> int:
-    """The bell's figure: one count over what is newer than the seller's mark, stopping at
-    `cap` (the bell shows "999+"): a seller who never marked anything read has the partner's
-    whole history unread, and every open tab polls this every 5 s."""
-    unread = notification_visible(partner=partner, user=user).filter(_unread(user))
-    return (unread[:cap] if cap else unread).count()
-
-
-def _group_key():
-    """SQL for the page's group of a notification: `kind:YYYY-MM-DD` (UTC) for a batch kind,
-    `#id` for the rest (as `notification_group_key` says in Python)."""
-    return Case(
-        When(
-            kind__in=GROUPED_KINDS,
-            then=Concat(
-                "kind", Value(":"), Cast(TruncDate("created_at", tzinfo=dt.UTC), CharField())
-            ),
-        ),
-        default=Concat(Value("#"), Cast("id", CharField())),
-        output_field=CharField(),
-    )
-
-
-def _notifications_filtered(*, partner, user, unread: bool | None, kind: str | None):
-    base = notification_visible(partner=partner, user=user)
-    if unread is True:
-        base = base.filter(_unread(user))
-    elif unread is False:
-        base = base.exclude(_unread(user))
-    if kind:
-        base = base.filter(kind=kind)
-    return base
-
-
-def _day_range(day: dt.date) -> dict:
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
-    return {"created_at__gte": start, "created_at__lt": start + dt.timedelta(days=1)}
-
-
-def _newer_in_its_group(base):
-    """EXISTS a newer notification of the outer row's group in `base`: the same kind, later
-    the same UTC day. A bounded range probe on (partner, kind, created_at, id)."""
-    day_end = ExpressionWrapper(
-        TruncDay(
-            ExpressionWrapper(OuterRef("created_at"), output_field=DateTimeField()),
-            tzinfo=dt.UTC,
-        )
-        + Value(dt.timedelta(days=1)),
-        output_field=DateTimeField(),
-    )
-    return Exists(
-        base.filter(
-            kind=OuterRef("kind"), created_at__gte=OuterRef("created_at"), created_at__lt=day_end
-        ).filter(
-            Q(created_at__gt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
-        )
-    )
-
-
-def notification_groups(
-    *,
-    partner,
-    user,
-    unread: bool | None = None,
-    kind: str | None = None,
-    older: tuple[dt.datetime, int] | None = None,
-    newer: tuple[dt.datetime, int] | None = None,
-    limit: int = 25,
-) -> tuple[list[dict], bool]:
-    """One page of the page's rows: a day's notifications of a batch kind fold into one group,
-    others stand alone. Newest first; each row has `group_key`, `kind`, `day`, `count`,
-    `unread`, `latest`, `last_id`. Answers (rows, more): `more` says a further page exists in
-    the direction walked (older, or newer with `newer`).
-
-    Keyset pagination by each row's newest member (its "head"): a notification heads its row
-    when it is a lone kind or nothing newer of its kind that UTC day passes the filters. The
-    page walks the index (partner, created_at, id) from the cursor and stops after limit + 1
-    heads, so its cost follows the page, not the 200,000 behind it; no COUNT of all rows.
-    Then one GROUP BY over the page's groups (their whole days, so counts stay exact).
-    """
-    base = _notifications_filtered(partner=partner, user=user, unread=unread, kind=kind)
-    heads = base.filter(~Q(kind__in=GROUPED_KINDS) | ~_newer_in_its_group(base))
-    if newer is not None:
-        at, pk = newer
-        heads = heads.filter(Q(created_at__gt=at) | Q(created_at=at, pk__gt=pk))
-        heads = heads.order_by("created_at", "id")
-    else:
-        if older is not None:
-            at, pk = older
-            heads = heads.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
-        heads = heads.order_by("-created_at", "-id")
-    found = list(heads.values("id", "kind", "created_at")[: limit + 1])
-    more = len(found) > limit
-    found = found[:limit]
-    if newer is not None:
-        found.reverse()
-    rows = []
-    for head in found:
-        day = head["created_at"].astimezone(dt.UTC).date()
-        grouped = head["kind"] in GROUPED_KINDS
-        rows.append(
-            {
-                "group_key": f"{head['kind']}:{day}" if grouped else f"#{head['id']}",
-                "kind": head["kind"],
-                "day": day,
-                "count": 1,
-                "unread": 0,
-                "latest": head["created_at"],
-                "last_id": head["id"],
-            }
-        )
-    _group_members(partner=partner, user=user, rows=rows, unread_only=unread is True)
-    return rows, more
-
-
-def _group_members(*, partner, user, rows, unread_only: bool) -> None:
-    """Fill each row's `members` (a lone item itself, a group's newest GROUP_PREVIEW) and a
-    group's `count` and `unread` (over its whole UTC day, so exact), in two queries whatever
-    the groups' size: the ranking and counting run over ids alone, then only the chosen rows
-    are read with their read state."""
-    wanted = Q(pk__in=[row["last_id"] for row in rows if row["kind"] not in GROUPED_KINDS])
-    for row in rows:
-        if row["kind"] in GROUPED_KINDS:
-            wanted |= Q(kind=row["kind"], **_day_range(row["day"]))
-    group = [_group_key()]
-    ranked = (
-        notification_visible(partner=partner, user=user)
-        .filter(wanted)
-        .annotate(
-            rank=Window(
-                RowNumber(), partition_by=group, order_by=[F("created_at").desc(), F("id").desc()]
-            ),
-            total=Window(Count("id"), partition_by=group),
-            unread_total=Window(
-                Sum(Case(When(_unread(user), then=Value(1)), default=Value(0))),
-                partition_by=group,
-            ),
-        )
-        .filter(rank__lte=GROUP_PREVIEW)
-        .values_list("pk", "total", "unread_total")
-    )
-    ids, counts = [], {}
-    for pk, total, unread in ranked:
-        ids.append(pk)
-        counts[pk] = (total, unread)
-    members: dict[str, list] = {}
-    chosen = notification_list(partner=partner, user=user).filter(pk__in=ids)
-    for notification in chosen.select_related("lead__creator"):
-        members.setdefault(notification_group_key(notification), []).append(notification)
-    for row in rows:
-        row["members"] = members.get(row["group_key"], [])
-        if row["kind"] in GROUPED_KINDS and row["members"]:
-            total, unread = counts[row["members"][0].pk]
-            row["count"], row["unread"] = (unread if unread_only else total), unread
-            if row["count"] == 1:
-                # A batch kind alone that day shows as a lone item: the head itself.
-                row["members"] = [n for n in row["members"] if n.pk == row["last_id"]]
-
-
-def notification_group_key(notification) -> str:
-    """The page's group of one notification (the same key `notification_groups` builds)."""
-    if notification.kind in GROUPED_KINDS:
-        return f"{notification.kind}:{notification.created_at.astimezone(dt.UTC).date()}"
-    return f"#{notification.pk}"
-
-
 STATS_REQUEST_DAYS = 30
 STATS_EXPIRY_DAYS = 7
 
@@ -539,7 +270,7 @@ def lead_stats(*, partner, filterset: LeadPoolFilter, now: dt.datetime | None = 
 
     first_day = today - dt.timedelta(days=STATS_REQUEST_DAYS - 1)
     requested = dict(
-        leads.filter(requested_at__gte=_utc_midnight(first_day))
+        leads.filter(requested_at__gte=utc_day_bounds(first_day)[0])
         .annotate(day=TruncDate("requested_at", tzinfo=dt.UTC))
         .values("day")
         .annotate(count=Count("id"))
@@ -549,7 +280,7 @@ def lead_stats(*, partner, filterset: LeadPoolFilter, now: dt.datetime | None = 
     expiring = dict(
         leads.filter(
             authorization_expires_at__gt=now,
-            authorization_expires_at__lt=_utc_midnight(today + dt.timedelta(STATS_EXPIRY_DAYS)),
+            authorization_expires_at__lt=utc_day_bounds(today + dt.timedelta(STATS_EXPIRY_DAYS))[0],
         )
         .annotate(day=TruncDate("authorization_expires_at", tzinfo=dt.UTC))
         .values("day")
@@ -578,7 +309,3 @@ def lead_stats(*, partner, filterset: LeadPoolFilter, now: dt.datetime | None = 
             for day in (today + dt.timedelta(days=n) for n in range(STATS_EXPIRY_DAYS))
         ],
     }
-
-
-def _utc_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)

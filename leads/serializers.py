@@ -5,7 +5,7 @@ from rest_framework import serializers
 from creators.models import Tier
 from creators.serializers import TIER_KEYS
 
-from .models import NOTE_MAX_LENGTH, Lead, LeadEvent, LeadNote, LeadStatus, Notification, SavedView
+from .models import NOTE_MAX_LENGTH, Lead, LeadEvent, LeadNote, LeadStatus, SavedView
 from .services.bulk import ACTIONS
 
 
@@ -230,6 +230,23 @@ class SavedViewSerializer(serializers.ModelSerializer):
         return bool(request and view.owner_id == request.user.pk)
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class PoolFiltersField(serializers.Field):
+    """The pool's query parameters as an object. A form-encoded body's `filters=…` text is
+    refused by name (a DictField would read it as `{}`: every lead). The pool's own
+    validation runs in the service (unknown keys are refused)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            return data
+        raise serializers.ValidationError(
+            'Send the pool\'s query parameters as a JSON object, e.g. {"status": "new"}.'
+        )
+
+    def to_representation(self, value):
+        return value
+
+
 class LeadBulkSerializer(serializers.Serializer):
     """`{action, ids}` or `{action, filters}`; `status` for set_status, `owner` for assign."""
 
@@ -240,7 +257,7 @@ class LeadBulkSerializer(serializers.Serializer):
         allow_empty=False,
         help_text="Lead ids in your pool (at most 10,000); any other id fails the request.",
     )
-    filters = serializers.DictField(
+    filters = PoolFiltersField(
         required=False,
         help_text="The pool's query parameters as an object, e.g. "
         '`{"status": "new", "tier": ["gold", "platinum"]}`: every matching lead.',
@@ -303,21 +320,3 @@ class LeadStatsSerializer(serializers.Serializer):
         child=DayCountField(),
         help_text="Today and the next 6 UTC days as [date, count] of live authorizations ending.",
     )
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    """One event; `is_read` and `read_at` are the caller's own (from `notification_list`)."""
-
-    is_read = serializers.BooleanField(read_only=True)
-    read_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    for_everyone = serializers.SerializerMethodField(
-        help_text="True when it went to all the partner's staff, false when only to the caller."
-    )
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "text", "lead", "created_at", "read_at", "is_read", "for_everyone"]
-        read_only_fields = fields
-
-    def get_for_everyone(self, notification) -> bool:
-        return notification.user_id is None

@@ -1,21 +1,20 @@
 from django.urls import path
 
-from . import views
-from .pages import bulk, detail, saved_views
+from .pages import bulk, detail, pool, saved_views
 
 app_name = "leads"
 
 urlpatterns = [
-    path("leads/", views.pool, name="pool"),
+    path("leads/", pool.pool, name="pool"),
     path("leads/bulk/", bulk.leads_bulk, name="bulk"),
     path("leads/views/", saved_views.saved_view_create, name="saved_view_create"),
     path(
         "leads/views/<int:view_id>/delete/", saved_views.saved_view_delete, name="saved_view_delete"
     ),
     path("leads/<int:lead_id>/", detail.lead_detail, name="detail"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("leads/<int:lead_id>/status/", views.lead_status, name="status"),
-    path("leads/<int:lead_id>/remove/", views.lead_remove, name="remove"),
+    path("dashboard/", pool.dashboard, name="dashboard"),
+    path("leads/<int:lead_id>/status/", pool.lead_status, name="status"),
+    path("leads/<int:lead_id>/remove/", pool.lead_remove, name="remove"),
     path("leads/<int:lead_id>/owner/", detail.lead_owner, name="owner"),
     path("leads/<int:lead_id>/notes/", detail.note_add, name="note_add"),
     path("leads/<int:lead_id>/notes/<int:note_id>/", detail.note_edit, name="note_edit"),

@@ -11,7 +11,7 @@ def navigation(request):
     role = roles.role_of(user)
     context = {"role": role}
     if role == roles.SELLER:
-        from leads.selectors import notification_unread_count
+        from notifications.selectors import notification_unread_count
 
         context["partner"] = roles.seller_partner(user)
         partner = context["partner"]

@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from leads import views as lead_views
-
 from . import views
 from .auth import login_throttled
 
@@ -25,17 +23,7 @@ urlpatterns = [
     path("ec/messages/", include("im.creator_urls")),
     path("seller/", include("leads.urls")),
     path("seller/im/", include("im.urls")),
-    path("seller/notifications/", lead_views.notification_list, name="notifications"),
-    path(
-        "seller/notifications/read-all/",
-        lead_views.notifications_read_all,
-        name="notifications_read_all",
-    ),
-    path(
-        "seller/notifications/badge/",
-        lead_views.notification_badge,
-        name="notification_badge",
-    ),
+    path("seller/notifications/", include("notifications.urls")),
     path("api/v1/", include("partner_center.api.urls")),
 ]
 

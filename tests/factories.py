@@ -16,7 +16,9 @@ from creators.models import (
     Tier,
 )
 from im.models import Message, Side, Thread
-from leads.models import Lead, LeadSource, LeadStatus, Notification, NotificationKind
+from leads.models import Lead, LeadSource, LeadStatus
+from leads.pool_version import pool_version_bump
+from notifications.models import Notification, NotificationKind
 
 PASSWORD = "demo-pass-123"
 
@@ -103,6 +105,13 @@ class LeadFactory(factory.django.DjangoModelFactory):
     requested_at = factory.LazyFunction(timezone.now)
     creator_tier = factory.LazyAttribute(lambda lead: lead.creator.tier)
     creator_follower_count = factory.LazyAttribute(lambda lead: lead.creator.follower_count)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A writer of leads like any other: it bumps the partner's pool version by name.
+        lead = super()._create(model_class, *args, **kwargs)
+        pool_version_bump(partner_ids=[lead.partner_id])
+        return lead
 
 
 class ThreadFactory(factory.django.DjangoModelFactory):

@@ -7,6 +7,7 @@ from .feed import (
     stats_csv_parse,
     stats_rows_parse,
 )
+from .profile import PROFILE_FIELDS, creator_profile_update
 from .refresh import followers_refresh, tiers_refresh
 from .thresholds import (
     SILVER_SOURCE_THRESHOLD,
@@ -18,6 +19,8 @@ from .thresholds import (
 )
 
 __all__ = [
+    "PROFILE_FIELDS",
+    "creator_profile_update",
     "SILVER_SOURCE_THRESHOLD",
     "StatsImportResult",
     "StatsRow",

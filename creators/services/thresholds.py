@@ -1,19 +1,11 @@
 """The tier thresholds: reading them, and the rules any writer of them must keep."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from creators.models import DEFAULT_TIER_THRESHOLDS, Tier, TierThreshold
-
-TIER_WINDOW_DAYS = 30
-
-
-def tier_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
-    """The refresh on D counts LIVE GMV dated D-30 through D-1 inclusive."""
-    return as_of - dt.timedelta(days=TIER_WINDOW_DAYS), as_of - dt.timedelta(days=1)
+from creators.models import DEFAULT_TIER_THRESHOLDS, Tier, TierThreshold, tier_window  # noqa: F401
 
 
 def tier_thresholds() -> dict[Tier, Decimal]:

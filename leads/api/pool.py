@@ -93,8 +93,8 @@ class LeadViewSet(
             count, number, rows = hit
             pool_cache.cached_page(self.paginator, request, count=count, number=number)
             return self.get_paginated_response(rows)
-        filterset = selectors.lead_list(
-            partner=partner, params=request.query_params, user=request.user
+        filterset = selectors.lead_pool_filterset(
+            partner=partner, params=request.query_params, request=request
         )
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
@@ -239,8 +239,8 @@ class LeadViewSet(
     @action(detail=False)
     def stats(self, request):
         partner = seller_partner(request.user)
-        filterset = selectors.lead_list(
-            partner=partner, params=request.query_params, user=request.user, workspace=False
+        filterset = selectors.lead_pool_filterset(
+            partner=partner, params=request.query_params, request=request, workspace=False
         )
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)

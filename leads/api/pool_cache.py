@@ -6,7 +6,7 @@ and each one ends the cached page:
 - a write to the partner's leads or to what their rows show (the lead's own fields, a note
   added or deleted, a creator's request message, the creator's handle, name or avatar, an
   owner's name): each bumps the partner's pool version in the writer's transaction
-  (`services.lead_pool_changed`, leads.signals), and the version is part of the key;
+  (`leads.pool_version`), and the version is part of the key;
 - a live authorization on the page ends (its licensed data must vanish at that instant): the
   entry's lifetime ends no later than the earliest live `authorization_expires_at` on the
   page;
@@ -22,7 +22,6 @@ time. What is stored is the count, the page number and the serialized rows; `nex
 """
 
 import datetime as dt
-import hashlib
 import math
 from urllib.parse import urlencode
 
@@ -32,15 +31,14 @@ from django.utils import timezone
 
 from core.pagination import DeferredJoinPaginator
 
-from .. import selectors
-from ..filters import COUNT_CACHEABLE_FILTERS
 from ..models import Lead
+from ..pool_version import CACHEABLE_FILTERS, pool_cache_key, pool_version
 
 LIST_CACHE_SECONDS = 60
 # Bump when the list's representation changes: a shared cache outlives a deploy.
 LIST_CACHE_FORMAT = 1
 PAGE_PARAMS = frozenset({"page", "page_size"})
-CACHEABLE_PARAMS = COUNT_CACHEABLE_FILTERS | PAGE_PARAMS | {"owner", "ordering"}
+CACHEABLE_PARAMS = CACHEABLE_FILTERS | PAGE_PARAMS | {"owner", "ordering"}
 CLOCK_ORDERINGS = frozenset({"authorization_expires_at"})
 
 
@@ -52,12 +50,14 @@ def list_cache_key(request, partner) -> str | None:
         return None
     if CLOCK_ORDERINGS & set(params.getlist("ordering")):
         return None
-    version = selectors.lead_pool_version(partner=partner, using=router.db_for_read(Lead))
+    version = pool_version(partner=partner, using=router.db_for_read(Lead), request=request)
     query = urlencode([(name, params.getlist(name)) for name in sorted(names)], doseq=True)
     caller = request.user.pk if "owner" in names else ""
     origin = f"{request.scheme}://{request.get_host()}"
-    digest = hashlib.sha1(f"{caller}|{origin}|{query}".encode()).hexdigest()
-    return f"leads:list:{LIST_CACHE_FORMAT}:{partner.pk}:{version}:{digest}"
+    question = f"{caller}|{origin}|{query}"
+    return pool_cache_key(
+        f"list:{LIST_CACHE_FORMAT}", partner=partner, version=version, question=question
+    )
 
 
 def list_cache_get(key: str):

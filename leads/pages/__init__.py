@@ -1,1 +1,3 @@
-"""Seller pages of the lead workspace, one module per sub-domain (the pool is leads/views.py)."""
+"""The leads app's pages, one module per sub-domain: pool (the Leads Pool and its row
+actions, the dashboard), detail, bulk, saved_views, and ec (the creator's EC Center: Top LIVE
+Partner and Request to Collaborate)."""

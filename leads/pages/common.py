@@ -3,14 +3,15 @@
 from core.jobs import job_runs_latest
 from core.models import JobRun
 
-from .. import services
 from ..models import Lead, LeadStatus
+from ..services.sets import LEAD_STATUS_FLOW
 
 
-def row_facts(lead: Lead, now) -> Lead:
-    """What a row shows besides the lead: licensed data while authorized, allowed moves."""
+def lead_row_facts_attach(lead: Lead, now) -> Lead:
+    """Attach to the lead what a row shows besides its fields (`visible_data`: licensed data
+    while authorized; `status_options`: the moves allowed from its status); returns it."""
     lead.visible_data = lead.visible_licensed_data(now)
-    allowed = services.LEAD_STATUS_FLOW[LeadStatus(lead.status)] | {lead.status}
+    allowed = LEAD_STATUS_FLOW[LeadStatus(lead.status)] | {lead.status}
     lead.status_options = [(key, label, key in allowed) for key, label in LeadStatus.choices]
     return lead
 

@@ -20,7 +20,7 @@ from core.roles import seller_partner, seller_required
 
 from .. import selectors, services
 from ..models import Lead, LeadNote
-from .common import freshness, row_facts
+from .common import freshness, lead_row_facts_attach
 
 
 def _pool_url_or_none(url: str) -> str | None:
@@ -49,7 +49,7 @@ def _panel_pool_url(request) -> str | None:
 def _detail_context(request, lead: Lead) -> dict:
     """Everything the lead detail shows; a fixed number of queries whatever the history."""
     now = timezone.now()
-    row_facts(lead, now)
+    lead_row_facts_attach(lead, now)
     return {
         "nav": "pool",
         "lead": lead,

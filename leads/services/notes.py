@@ -7,6 +7,7 @@ from django.utils import timezone
 from core.text import text_refuse_nul
 
 from ..models import NOTE_MAX_LENGTH, Lead, LeadEvent, LeadNote
+from ..pool_version import pool_version_bump, pool_version_bump_for_leads
 
 
 def note_clean_body(body) -> str:
@@ -46,12 +47,14 @@ def note_create(*, lead: Lead, author, body: str) -> LeadNote:
     LeadEvent.objects.create(
         lead=lead, kind=LeadEvent.Kind.NOTE_ADDED, actor=author, created_at=now
     )
+    pool_version_bump(partner_ids=[lead.partner_id])  # the row's notes_count
     return note
 
 
 @transaction.atomic
 def note_update(*, note: LeadNote, user, body: str) -> LeadNote:
-    """The author rewrites their note; anyone else is refused (403)."""
+    """The author rewrites their note; anyone else is refused (403). The pool shows only how
+    many notes a lead has, so its version stays."""
     _require_author(note, user)
     if note.deleted_at is not None:
         raise ValidationError({"body": ["This note was deleted."]})
@@ -70,11 +73,8 @@ def note_delete(*, note: LeadNote, user) -> bool:
     if not deleted:
         return False
     note.deleted_at = now
-    # A queryset update sends no signal: the list's notes_count changed (leads.signals).
-    from . import lead_pool_changed_for_leads
-
-    lead_pool_changed_for_leads(lead_ids=[note.lead_id])
     LeadEvent.objects.create(
         lead_id=note.lead_id, kind=LeadEvent.Kind.NOTE_DELETED, actor=user, created_at=now
     )
+    pool_version_bump_for_leads(lead_ids=[note.lead_id])  # the row's notes_count
     return True

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.mail import mail_queue
-
-from ..models import Lead, LeadEvent, NotificationKind
+from .. import notices
+from ..models import Lead
+from ..pool_version import pool_version_bump
+from .sets import leads_lock, leads_owner_set
 
 OWNER_NOT_STAFF = "Choose a staff user of this partner, or no one."
 
@@ -36,9 +37,9 @@ def lead_assign(*, lead: Lead, owner, user) -> Lead:
 
     The new owner is notified (and emailed) unless they assigned the lead to themselves.
     """
-    from . import lead_url, notification_create
-
-    lead = Lead.objects.select_for_update().select_related("creator", "partner").get(pk=lead.pk)
+    target = Lead.objects.filter(pk=lead.pk)
+    leads_lock(target)
+    lead = target.select_related("creator", "partner").get()
     if owner is not None:
         staff_member(partner_id=lead.partner_id, user_id=owner.pk)
     if lead.removed_at is not None:
@@ -46,31 +47,8 @@ def lead_assign(*, lead: Lead, owner, user) -> Lead:
     owner_id = owner.pk if owner is not None else None
     if lead.owner_id == owner_id:
         return lead
-    now = timezone.now()
-    from_owner_id = lead.owner_id
+    leads_owner_set(target, owner_id=owner_id, user=user, now=timezone.now())
     lead.owner = owner
-    lead.save(update_fields=["owner", "updated_at"])
-    LeadEvent.objects.create(
-        lead=lead,
-        kind=LeadEvent.Kind.ASSIGNED,
-        actor=user,
-        from_owner_id=from_owner_id,
-        to_owner=owner,
-        created_at=now,
-    )
-    if owner is not None and owner != user:
-        who = user.get_username() if user is not None else "Someone"
-        text = f"{who} assigned @{lead.creator.handle} to you."
-        notification_create(
-            partner=lead.partner,
-            kind=NotificationKind.LEAD_ASSIGNED,
-            text=text,
-            lead=lead,
-            user=owner,
-        )
-        mail_queue(
-            to=[owner.email],
-            subject=f"Lead assigned to you: @{lead.creator.handle}",
-            body=f"{text}\n\nOpen the lead: {lead_url(lead.pk)}\n",
-        )
+    pool_version_bump(partner_ids=[lead.partner_id])
+    notices.notice_assigned(partner=lead.partner, owner=owner, user=user, count=1, lead=lead)
     return lead

@@ -14,10 +14,13 @@ from core.mail import absolute_url, mail_queue
 from core.models import JobRun
 from core.sql import db_value
 from creators.models import Creator, PartnerStaff
+from notifications.models import NotificationKind
+from notifications.services import notification_insert_sql
 
-from ..models import CollaborationRequest, ExpiryDigest, Lead, Notification, NotificationKind
+from ..models import EXPIRING_SOON_HOURS, CollaborationRequest, ExpiryDigest, Lead
+from ..notices import authorization_expiring_sql, lead_link_sql, lead_url
 
-REMIND_WITHIN = dt.timedelta(hours=24)
+REMIND_WITHIN = dt.timedelta(hours=EXPIRING_SOON_HOURS)
 DIGEST_WITHIN = dt.timedelta(hours=48)
 DIGEST_MAX_LEADS = 50
 
@@ -33,20 +36,19 @@ def expiring_authorizations_remind(*, now: dt.datetime | None = None) -> JobRun:
     now = now or timezone.now()
     request_t = CollaborationRequest._meta.db_table
     lead_t, creator_t = Lead._meta.db_table, Creator._meta.db_table
-    staff_t, notification_t = PartnerStaff._meta.db_table, Notification._meta.db_table
+    staff_t = PartnerStaff._meta.db_table
     when, until = db_value(now), db_value(now + REMIND_WITHIN)
-    notify = f"""
-        INSERT INTO {notification_t} (partner_id, user_id, kind, text, lead_id, created_at)
+    notify = notification_insert_sql(
+        f"""
         SELECT l.partner_id, COALESCE(l.owner_id, s.user_id), %s,
-               'Data authorization for @' || c.handle
-               || ' ends within 24 hours. Act before the licensed data disappears.',
-               l.id, %s
+               {authorization_expiring_sql(handle="c.handle")}, {lead_link_sql("l.id")}, l.id, %s
         FROM {{due}} d
         JOIN {lead_t} l ON l.id = d.lead_id
         JOIN {creator_t} c ON c.id = l.creator_id
         LEFT JOIN {staff_t} s ON l.owner_id IS NULL AND s.partner_id = l.partner_id
         WHERE l.removed_at IS NULL
-    """
+        """
+    )
     mark = f"""
         UPDATE {request_t} SET expiry_reminded_at = %s
         WHERE is_open = %s AND expiry_reminded_at IS NULL
@@ -97,7 +99,7 @@ def _digest_body(*, user, leads: list[Lead], total: int, now: dt.datetime) -> st
         lines.append(
             f"- @{lead.creator.handle} ({lead.get_status_display()}), ends "
             f"{lead.authorization_expires_at:%b %d, %H:%M} UTC, in {hours} h{mine}: "
-            + absolute_url(f"/seller/leads/{lead.pk}/")
+            + lead_url(lead.pk)
         )
     if total > len(leads):
         lines.append(f"- and {total - len(leads)} more.")

@@ -7,8 +7,8 @@ from django.http import QueryDict
 from core.ids import is_id
 from core.text import text_refuse_nul
 
-from ..filters import LeadPoolFilter
-from ..models import Lead, SavedView
+from ..filters import pool_query_check
+from ..models import SavedView
 
 NAME_MAX_LENGTH = 80
 QUERY_MAX_LENGTH = 2000
@@ -30,19 +30,7 @@ def saved_view_query_clean(query) -> str:
     params = QueryDict(query, mutable=True)
     for key in DROPPED_KEYS:
         params.pop(key, None)
-    filterset = LeadPoolFilter(params, queryset=Lead.objects.none())
-    unknown = sorted(set(params) - set(filterset.filters) - EXTRA_KEYS)
-    if unknown:
-        raise ValidationError({"query": [f"Unknown pool filter: {', '.join(unknown)}."]})
-    if not filterset.is_valid():
-        raise ValidationError(
-            {
-                "query": [
-                    f"{field}: {' '.join(messages)}"
-                    for field, messages in filterset.form.errors.items()
-                ]
-            }
-        )
+    pool_query_check(params, field="query", allowed_extra=EXTRA_KEYS)
     page_size = params.get("page_size")
     if page_size is not None and not (is_id(page_size) and 1 <= int(page_size) <= 100):
         raise ValidationError({"query": ["page_size: Use a number from 1 to 100."]})

@@ -4,11 +4,10 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.html import escape, format_html
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 
 from core.clock import utc_text
+from core.html import csrf_field
 from leads.models import LeadStatus
 
 register = template.Library()
@@ -45,18 +44,6 @@ def countdown_class(lead, now=None) -> str:
 @register.filter
 def initial(name: str) -> str:
     return (name or "?")[:1].upper()
-
-
-@register.simple_tag
-def query_with(request, **changes) -> str:
-    """The current query string with some parameters replaced (for pagination and sorting)."""
-    params = request.GET.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return params.urlencode()
 
 
 @register.filter
@@ -98,14 +85,6 @@ def utc_time(value) -> str:
     iso = value.astimezone(dt.UTC).isoformat()
     return mark_safe(  # noqa: S308 - digits and month names only
         f'<time datetime="{iso}">{utc_text(value, year=True)}</time>'
-    )
-
-
-def csrf_field(context) -> str:
-    """The form field `{% csrf_token %}` writes, for forms built in Python: the page's token
-    (one per page, not one per form)."""
-    return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context["csrf_token"]
     )
 
 
@@ -167,49 +146,3 @@ def note_item(context, note) -> str:
             pool,
         )
     return format_html('<li data-testid="note" data-note="{}">{}{}</li>', note.pk, head, forms)
-
-
-@register.simple_tag(takes_context=True)
-def notification_item(context, n) -> str:
-    """One notification of the notifications page, built in Python: the page shows up to a
-    hundred (heads and their group previews), and the same markup as an included template
-    was most of the page's time. Kind and time; the text; links to the lead, its chat and the
-    pool; for an unread one, a "Mark read" form. Text is escaped."""
-    unread = not n.is_read
-    pool = reverse("leads:pool")
-    if n.lead_id:
-        handle = n.lead.creator.handle
-        links = format_html(
-            ' · <a href="{}" data-testid="open-lead">Open lead</a>'
-            ' · <a href="{}?{}">Open chat</a> · <a href="{}?{}">Leads Pool</a>',
-            reverse("leads:detail", args=[n.lead_id]),
-            reverse("im:inbox"),
-            urlencode({"creator": handle}),
-            pool,
-            urlencode({"search": handle}),
-        )
-    else:
-        links = format_html(' · <a href="{}">Leads Pool</a>', pool)
-    mark = ""
-    if unread:
-        mark = format_html(
-            '<form method="post" action="{}" class="inline">{}'
-            '<input type="hidden" name="next" value="{}"><input type="hidden" name="id" value="{}">'
-            '<button type="submit" class="linklike" aria-label="Mark read: {}">Mark read</button>'
-            "</form>",
-            reverse("notifications_read_all"),
-            csrf_field(context),
-            context["request"].get_full_path(),
-            n.pk,
-            Truncator(n.text).chars(60),
-        )
-    return format_html(
-        '<span class="badge{}">{}</span> <span class="when small">{} UTC</span>{}<br>{}{}{}',
-        " badge-count" if unread else "",
-        n.get_kind_display(),
-        utc_text(n.created_at),
-        mark_safe(' <span class="sr-only">(unread)</span>') if unread else "",
-        n.text,
-        links,
-        mark,
-    )

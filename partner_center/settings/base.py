@@ -51,15 +51,16 @@ INSTALLED_APPS = [
     "partner_center",
     "core",
     "creators",
+    "notifications",
     "leads",
     "im",
     "demo",
 ]
 
 MIDDLEWARE = [
-    "partner_center.middleware.HealthCheckMiddleware",
+    "partner_center.middleware.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "partner_center.middleware.ContentSecurityPolicyMiddleware",
+    "partner_center.middleware.content_security_policy.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,7 +68,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.replica.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "partner_center.middleware.BadInputMiddleware",
+    # Bad input answers 400 naming the field, and the admin's list with a message, never 500.
+    "partner_center.middleware.bad_input.NullCharacterRefusalMiddleware",
+    "partner_center.middleware.bad_input.ValidationErrorBadRequestMiddleware",
+    "partner_center.middleware.admin_repairs.AdminInvalidActionIdsMiddleware",
+    "partner_center.middleware.admin_repairs.AdminInvalidFilterValueMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout answer.
@@ -117,8 +122,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Behind PgBouncer in transaction pooling (docker-compose.yml), consecutive transactions of
 # one Django connection may run on different server sessions: a server-side cursor (DECLARE,
 # which `.iterator()` uses on PostgreSQL) would not survive its transaction, so turn them off.
-# Session state is otherwise safe here: the only SET is `SET LOCAL` (the refreshes' work_mem),
-# and no advisory locks or LISTEN are used. CONN_MAX_AGE still saves the connect to PgBouncer.
+# Other session state: the only SET is `SET LOCAL` (the refreshes' work_mem), nothing LISTENs,
+# and core/locks.py's advisory locks are transaction-level (released at commit). The exception
+# is core/jobs.py's job lock, a session-level advisory lock held across a run's transactions:
+# under transaction pooling its lock and unlock may reach different server sessions.
+# CONN_MAX_AGE still saves the connect to PgBouncer.
 if env_bool("DATABASE_TRANSACTION_POOLING", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
@@ -138,14 +146,15 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# django-axes first: it refuses a locked-out username+address before any password is checked.
 # What every request selects with its user (sessions and tokens alike): who they work for,
-# that partner's pool count version (leads.selectors.lead_pool_version), which creator they are.
+# that partner's pool version (leads.pool_version.LOADED_WITH_USER: read requests use this
+# copy), which creator they are.
 USER_RELATIONS = ["partner_staff__partner__lead_pool_version", "creator"]
 
 # Sessions in the database, through a store that takes only keys Django issues (core/sessions.py).
 SESSION_ENGINE = "core.sessions"
 
+# django-axes first: it refuses a locked-out username+address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "partner_center.auth.LockoutBackend",
     "partner_center.auth.PartnerCenterBackend",

@@ -15,8 +15,9 @@ from core.models import JobRun
 from creators.models import Creator, CreatorDailyStats, Partner, Tier, TierHistory
 from demo.management.commands.seed_demo import Command as SeedDemo
 from im.models import Message, Thread
-from leads.models import CollaborationRequest, Lead, LeadSource, LeadStatus, Notification
-from leads.selectors import notification_unread_count
+from leads.models import CollaborationRequest, Lead, LeadSource, LeadStatus
+from notifications.models import Notification
+from notifications.selectors import notification_unread_count
 
 pytestmark = pytest.mark.django_db
 BANDS = [0, 10_000, 100_000, 1_000_000, 10_000_000]

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from creators.models import Tier
 from im.models import Side
-from leads.models import Lead, LeadSource, LeadStatus, Notification, NotificationKind
+from leads.models import Lead, LeadSource, LeadStatus
+from notifications.models import Notification, NotificationKind
 from tests.factories import (
     PASSWORD,
     CreatorFactory,
@@ -218,11 +219,14 @@ def test_notifications_dashboard_and_detail_fit_and_pass_axe(
             partner=partner_a,
             kind=NotificationKind.AUTHORIZATION_EXPIRED,
             text=f"Data authorization expired for @x{i}.",
-            lead=leads[i],
+            lead_id=leads[i].pk,
+            link=f"/seller/leads/{leads[i].pk}/",
         )
         for i in range(12)
     )
-    NotificationFactory(partner=partner_a, lead=leads[3], text="@x was removed from the Leads Pool")
+    NotificationFactory(
+        partner=partner_a, lead_id=leads[3].pk, text="@x was removed from the Leads Pool"
+    )
     page.set_viewport_size(viewport)
     login("seller_a", PASSWORD)
     page.goto("/seller/notifications/")
@@ -259,7 +263,7 @@ def test_the_bell_updates_live_and_each_seller_reads_alone(page, login, seller_a
     page.get_by_test_id("read-all").click()
     expect(page.get_by_test_id("unread-count")).to_have_count(0)
     assert Notification.objects.count() == 1
-    from leads.selectors import notification_unread_count
+    from notifications.selectors import notification_unread_count
 
     assert notification_unread_count(partner=partner_a, user=colleague) == 1
 

@@ -56,7 +56,9 @@ def test_seller_toggles_a_lead_in_im_and_sees_a_creators_message_arrive(
     page.get_by_role("button", name="Mark all read").click()  # reading alone marks nothing
     expect(page.get_by_test_id("unread-count")).to_have_count(0)
     expect(notes.locator("li.unread")).to_have_count(0)
-    notes.get_by_role("link", name="Open chat").click()
+    # The notification opens the lead, whose "Chat in IM" goes back to the conversation.
+    notes.get_by_role("link", name="Open lead").click()
+    page.get_by_test_id("chat").click()
     expect(page).to_have_url(thread_url)
 
     # An empty message gets an error next to the box; a real one replaces it.

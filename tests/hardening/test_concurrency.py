@@ -15,8 +15,9 @@ from django.utils import timezone
 from creators.models import Tier
 from im.models import Message, Side, Thread
 from im.services import message_send
-from leads.models import CollaborationRequest, Lead, LeadEvent, Notification, NotificationKind
+from leads.models import CollaborationRequest, Lead, LeadEvent
 from leads.services import collaboration_request_submit, lead_add, lead_remove
+from notifications.models import Notification, NotificationKind
 from tests.factories import CreatorUserFactory, PartnerFactory, SellerFactory, ThreadFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -91,9 +92,9 @@ def test_fifty_simultaneous_toggles_leave_one_consistent_lead():
     lead = leads.get()
     removals = LeadEvent.objects.filter(lead=lead, kind=LeadEvent.Kind.REMOVED).count()
     assert removals == sum(1 for i, r in enumerate(results) if plan[i] == "remove" and r)
-    assert Notification.objects.filter(kind=NotificationKind.LEAD_REMOVED, lead=lead).count() == (
-        removals
-    )
+    assert Notification.objects.filter(
+        kind=NotificationKind.LEAD_REMOVED, lead_id=lead.pk
+    ).count() == (removals)
     # Events are written under the lead's row lock, so their ids follow commit order.
     last = LeadEvent.objects.filter(lead=lead).order_by("-id").first()
     assert (lead.removed_at is not None) == (last.kind == LeadEvent.Kind.REMOVED)

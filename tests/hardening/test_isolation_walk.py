@@ -10,8 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from im.models import Thread
-from leads.models import CollaborationRequest, LeadNote, Notification, SavedView
+from leads.models import CollaborationRequest, LeadNote, SavedView
 from leads.services import collaboration_request_submit, lead_add, note_create, saved_view_create
+from notifications.models import Notification
 from tests.factories import (
     CreatorUserFactory,
     MessageFactory,

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from creators.services import creator_profile_update
 from im.models import Message
 from tests.factories import LeadFactory, PartnerFactory, ThreadFactory
 
@@ -76,8 +77,7 @@ def test_older_pages_keep_the_filter_and_the_search(seller, partner_a):
 
 def test_the_search_finds_a_renamed_creator_by_the_new_name(seller, partner_a):
     thread = ThreadFactory(partner=partner_a, creator__handle="old_handle")
-    thread.creator.display_name = "Zelda Sparkle"
-    thread.creator.save()
+    creator_profile_update(creator=thread.creator, changes={"display_name": "Zelda Sparkle"})
     assert handles(seller.get("/seller/im/?q=sparkle").content.decode()) == ["old_handle"]
     assert handles(seller.get("/seller/im/?q=@OLD_h").content.decode()) == ["old_handle"]
     assert handles(seller.get("/seller/im/?q=nobody").content.decode()) == []

@@ -3,7 +3,8 @@
 import pytest
 
 from im.models import Message
-from leads.models import Lead, Notification
+from leads.models import Lead
+from notifications.models import Notification
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db

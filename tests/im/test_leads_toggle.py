@@ -3,8 +3,9 @@
 import pytest
 
 from im.models import Thread
-from leads.models import Lead, LeadEvent, LeadSource, Notification, NotificationKind
+from leads.models import Lead, LeadEvent, LeadSource
 from leads.services import collaboration_request_submit
+from notifications.models import Notification, NotificationKind
 from tests.factories import ThreadFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,12 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from leads.models import Notification, NotificationKind, NotificationRead, NotificationReadMark
+from notifications.models import (
+    Notification,
+    NotificationKind,
+    NotificationRead,
+    NotificationReadMark,
+)
 from tests.factories import LeadFactory, NotificationFactory, SellerFactory, ThreadFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +96,6 @@ def test_a_removal_reaches_the_bell_and_mark_all_read_clears_it(
     assert f'class="notification unread" data-id="{note.pk}"' in page
     assert "Lead removed from pool" in page
     assert "@creator_bronze was removed from the Leads Pool by seller_a" in page
-    assert 'href="/seller/im/?creator=creator_bronze">Open chat</a>' in page
     assert f'href="/seller/leads/{note.lead_id}/" data-testid="open-lead">Open lead</a>' in page
     assert api_as(seller_a).get(f"{NOTES}?unread=true").json()["count"] == 1
 
@@ -102,11 +106,12 @@ def test_a_removal_reaches_the_bell_and_mark_all_read_clears_it(
     assert api_as(seller_a).get(f"{NOTES}?unread=true").json()["count"] == 0
 
 
-def test_a_notification_without_a_thread_links_to_the_pool(client, seller_a, partner_a):
-    NotificationFactory(partner=partner_a, text="Something about the pool")
+def test_a_notification_about_no_lead_links_where_it_says(client, seller_a, partner_a):
+    NotificationFactory(partner=partner_a, text="Something about the pool", link="/seller/leads/")
     client.force_login(seller_a)
     page = client.get("/seller/notifications/").content.decode()
-    assert "Something about the pool" in page and 'href="/seller/leads/">Leads Pool</a>' in page
+    assert "Something about the pool" in page
+    assert 'href="/seller/leads/" data-testid="open-lead">Open</a>' in page
 
 
 def test_the_notifications_page_is_the_partners_own(client, seller_b, partner_a):
@@ -122,7 +127,9 @@ def test_the_notifications_page_runs_constant_queries(client, seller_a, partner_
         for _ in range(n):
             thread = ThreadFactory(partner=partner_a)
             lead = LeadFactory(partner=partner_a, creator=thread.creator)
-            NotificationFactory(partner=partner_a, lead=lead)
+            NotificationFactory(
+                partner=partner_a, lead_id=lead.pk, link=f"/seller/leads/{lead.pk}/"
+            )
 
     client.force_login(seller_a)
     add(2)
@@ -131,5 +138,5 @@ def test_the_notifications_page_runs_constant_queries(client, seller_a, partner_
     add(15)
     with CaptureQueriesContext(connection) as many:
         page = client.get("/seller/notifications/").content.decode()
-    assert page.count("Open chat") == 17
+    assert page.count("Open lead") == 17
     assert len(many) == len(few)

@@ -11,8 +11,9 @@ from django.utils import timezone
 from bench import dataset
 from creators.models import Creator, CreatorDailyStats, Partner
 from creators.services import tiers_refresh
-from leads.models import CollaborationRequest, Lead, LeadSource, Notification
+from leads.models import CollaborationRequest, Lead, LeadSource
 from leads.services import authorizations_expire
+from notifications.models import Notification
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),  # the build ends with VACUUM ANALYZE

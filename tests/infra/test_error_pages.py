@@ -47,7 +47,7 @@ def test_an_anonymous_404_offers_sign_in(client):
 
 
 def test_a_server_error_is_branded(monkeypatch, seller_a):
-    from leads import views
+    from leads.pages import pool as views
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")

@@ -21,7 +21,7 @@ from creators.models import Partner
 from creators.services import tiers_refresh
 from im.models import Side
 from im.services import message_send, thread_open
-from leads.models import CollaborationRequest, Lead, Notification
+from leads.models import CollaborationRequest, Lead
 from leads.services import (
     authorizations_expire,
     collaboration_request_submit,
@@ -29,6 +29,7 @@ from leads.services import (
     note_create,
     saved_view_create,
 )
+from notifications.models import Notification
 from tests.factories import CreatorDailyStatsFactory, CreatorUserFactory
 
 # Query strings that make a GET do more than its bare route: a link that names a creator

@@ -13,10 +13,9 @@ from leads.models import (
     Lead,
     LeadEvent,
     LeadStatus,
-    Notification,
-    NotificationKind,
 )
 from leads.services import collaboration_request_submit, lead_add
+from notifications.models import Notification, NotificationKind
 from tests.factories import (
     CreatorDailyStatsFactory,
     CreatorFactory,
@@ -207,7 +206,7 @@ def test_requests_notifications_and_events_are_listed(client, admin_user, reques
 
     requests = results(client.get("/admin/leads/collaborationrequest/?q=Bravo"))
     assert "Bravo Creators" in requests and "Alpha LIVE Agency" not in requests
-    notes = results(client.get("/admin/leads/notification/"))
+    notes = results(client.get("/admin/notifications/notification/"))
     assert notes.count('<td class="field-text">New collaboration request from @creator_silver') == 2
     events = client.get("/admin/leads/leadevent/?q=creator_silver").content.decode()
     assert "Collaboration requested" in events

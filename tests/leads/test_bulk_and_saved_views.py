@@ -3,8 +3,9 @@
 import pytest
 
 from creators.models import Tier
-from leads.models import CollaborationRequest, Lead, LeadEvent, LeadStatus, Notification, SavedView
+from leads.models import CollaborationRequest, Lead, LeadEvent, LeadStatus, SavedView
 from leads.services import collaboration_request_submit
+from notifications.models import Notification
 from tests.factories import CreatorFactory, CreatorUserFactory, LeadFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db

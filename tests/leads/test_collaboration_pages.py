@@ -14,10 +14,9 @@ from leads.models import (
     Lead,
     LeadSource,
     LeadStatus,
-    Notification,
-    NotificationKind,
 )
 from leads.services import collaboration_request_submit, lead_remove, lead_set_status
+from notifications.models import Notification, NotificationKind
 from tests.factories import (
     CreatorDailyStatsFactory,
     CreatorUserFactory,

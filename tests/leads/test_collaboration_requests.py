@@ -13,10 +13,9 @@ from leads.models import (
     LeadEvent,
     LeadSource,
     LeadStatus,
-    Notification,
-    NotificationKind,
 )
 from leads.services import lead_add, lead_remove, lead_set_status, silver_rule
+from notifications.models import Notification, NotificationKind
 from tests.factories import CreatorDailyStatsFactory, CreatorUserFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +86,7 @@ def test_a_silver_request_lands_in_the_partner_pool_with_licensed_data(
     assert request.authorization_expires_at == request.submitted_at + dt.timedelta(days=7)
     note = Notification.objects.get(partner=partner_a)
     assert note.kind == NotificationKind.NEW_REQUEST and "@creator_silver" in note.text
-    assert note.lead == lead
+    assert note.lead_id == lead.pk and note.link == f"/seller/leads/{lead.pk}/"
     assert lead.events.get().kind == LeadEvent.Kind.REQUESTED
     # The seller sees it in the Leads Pool, with the licensed data.
     pool = api_as(seller_a).get("/api/v1/leads/").json()["results"]

@@ -15,8 +15,6 @@ from leads.models import (
     CollaborationRequest,
     Lead,
     LeadStatus,
-    Notification,
-    NotificationKind,
 )
 from leads.services import (
     authorizations_expire,
@@ -24,6 +22,7 @@ from leads.services import (
     lead_remove,
     lead_set_status,
 )
+from notifications.models import Notification, NotificationKind
 from tests.factories import CreatorDailyStatsFactory, CreatorUserFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +107,7 @@ def test_the_command_marks_expiries_and_notifies_once(submitted, partner_a, sell
     assert lead.removed_at is None  # the lead stays in the pool
     assert lead.licensed_data is not None  # kept for audit, hidden at read time
     note = expired_notes().get()
-    assert note.partner == partner_a and note.lead == lead and "@creator_silver" in note.text
+    assert note.partner == partner_a and note.lead_id == lead.pk and "@creator_silver" in note.text
     assert CollaborationRequest.objects.get(pk=submitted.pk).is_open is False
     assert CollaborationRequest.objects.get(pk=submitted.pk).expired_at == JUST_AFTER
     assert CollaborationRequest.objects.get(creator=other).is_open

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from core.models import JobRun
 from creators.models import Tier
-from leads.models import ExpiryDigest, Notification, NotificationKind
+from leads.models import ExpiryDigest
 from leads.services import (
     collaboration_request_submit,
     expiring_authorizations_remind,
@@ -16,6 +16,7 @@ from leads.services import (
     lead_assign,
     lead_remove,
 )
+from notifications.models import Notification, NotificationKind
 from tests.factories import CreatorUserFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,15 +53,17 @@ def test_reminders_go_once_to_the_owner_or_every_staff_user(
         run = expiring_authorizations_remind()
     assert run.rows_changed == 3 and run.status == JobRun.Status.SUCCEEDED
     # Unowned: every staff user of the partner; owned: the owner only.
-    assert sorted(expiring().filter(lead=due.lead).values_list("user__username", flat=True)) == [
+    assert sorted(
+        expiring().filter(lead_id=due.lead_id).values_list("user__username", flat=True)
+    ) == [
         "seller_a",
         "seller_a2",
     ]
-    assert list(expiring().filter(lead=owned.lead).values_list("user__username", flat=True)) == [
-        "seller_a2"
-    ]
+    assert list(
+        expiring().filter(lead_id=owned.lead_id).values_list("user__username", flat=True)
+    ) == ["seller_a2"]
     assert expiring(seller_b).count() == 1
-    assert "@due_soon ends within 24 hours" in expiring(seller_a).get(lead=due.lead).text
+    assert "@due_soon ends within 24 hours" in expiring(seller_a).get(lead_id=due.lead_id).text
 
     # Idempotent: a rerun (or the command) sends nothing twice.
     with time_machine.travel(T0 + dt.timedelta(minutes=30), tick=False):

@@ -10,8 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from creators.models import Tier
-from leads.models import Notification, NotificationKind, NotificationRead, NotificationReadMark
 from leads.services import authorizations_expire, collaboration_request_submit
+from notifications.models import (
+    Notification,
+    NotificationKind,
+    NotificationRead,
+    NotificationReadMark,
+)
 from tests.factories import CreatorUserFactory, NotificationFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from core.models import JobRun
 from creators.models import Creator, Tier
-from leads.models import Lead, LeadSource, LeadStatus, Notification
+from leads.models import Lead, LeadSource, LeadStatus
+from notifications.models import Notification
 from tests.factories import CreatorFactory, LeadFactory
 from tests.leads.test_pool_api import BAD_FILTERS
 
@@ -324,7 +325,7 @@ def test_remove_from_leads_takes_the_row_out_and_notifies(browser, seller_a, par
     assert "@remove_me was removed from the Leads Pool" in removed.content.decode()
     one.refresh_from_db()
     assert one.removed_at is not None and one.removed_by == seller_a
-    assert Notification.objects.filter(partner=partner_a, lead=one).count() == 1
+    assert Notification.objects.filter(partner=partner_a, lead_id=one.pk).count() == 1
     assert rows(browser.get("/seller/leads/").content.decode()) == ["kept"]
     assert browser.get("/seller/leads/?search=remove_me").content.decode().count("0 leads") == 1
     assert kept.removed_at is None

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from creators.models import Tier
-from leads.models import LeadEvent, LeadNote, Notification, NotificationKind
+from leads.models import LeadEvent, LeadNote
 from leads.services import collaboration_request_submit, lead_remove
+from notifications.models import Notification, NotificationKind
 from tests.factories import CreatorUserFactory, LeadFactory, SellerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

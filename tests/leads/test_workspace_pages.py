@@ -8,7 +8,8 @@ import pytest
 import time_machine
 
 from creators.models import Tier
-from leads.models import Lead, LeadEvent, LeadNote, LeadStatus, Notification, SavedView
+from leads.models import Lead, LeadEvent, LeadNote, LeadStatus, SavedView
+from notifications.models import Notification
 from tests.factories import CreatorFactory, LeadFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,6 @@ import datetime as dt
 import os
 import random
 import time
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -20,17 +19,13 @@ from django.utils import timezone
 from core.clock import business_today, tier_refresh_latest
 from core.mail import mail_suppressed
 from creators.models import Creator, CreatorDailyStats, Partner, PartnerStaff, Tier
-from creators.services import followers_refresh, tier_thresholds, tier_window, tiers_refresh
+from creators.services import followers_refresh, tiers_refresh
 from demo.data import (
     ALPHA_LEADS,
     BRAVO_LEADS,
-    CATEGORIES,
     DEMO_USERNAMES,
-    FIRST_NAMES,
     FOLLOWER_RANGES,
     GENERATED_HANDLE_REGEX,
-    LAST_NAMES,
-    NAMED_PROFILES,
     NAMED_TIERS,
     NOTES,
     OPENERS,
@@ -39,44 +34,29 @@ from demo.data import (
     REPLIES,
     SAVED_VIEWS,
     SECOND_SELLER,
-    TIER_WEIGHTS,
 )
+from demo.population import CreatorPopulation
 from im.models import Message, Side, Thread
 from im.services import message_send, thread_open
-from leads.models import (
-    CollaborationRequest,
-    Lead,
-    LeadEvent,
-    LeadStatus,
-    Notification,
-    NotificationReadMark,
-)
+from leads.models import CollaborationRequest, Lead, LeadEvent, LeadStatus
+from leads.pool_version import pool_version_bump
 from leads.services import (
     authorizations_expire,
     collaboration_request_submit,
     expiring_authorizations_remind,
     expiry_digest_send,
     lead_add,
-    lead_pool_changed,
     lead_remove,
     lead_set_status,
     leads_bulk_apply,
     note_create,
     saved_view_create,
 )
+from notifications.models import Notification, NotificationReadMark
 from partner_center.celery import app as celery_app
 
 
-def split_cents(rng: random.Random, cents: int, parts: int) -> list[int]:
-    """Split an amount into `parts` positive-ish shares that add up exactly."""
-    weights = [rng.randint(20, 100) for _ in range(parts)]
-    total = sum(weights)
-    shares = [cents * w // total for w in weights]
-    shares[-1] += cents - sum(shares)
-    return shares
-
-
-class Command(BaseCommand):
+class Command(CreatorPopulation, BaseCommand):
     help = (
         "Load the demo: accounts (password 'demo'), partners, creators of every tier and "
         "follower range, their creator-stats feed, leads and IM threads. Runs once; --reset "
@@ -195,141 +175,6 @@ class Command(BaseCommand):
 
     # --- creators and the feed ------------------------------------------------------------
 
-    def gmv_range(self, tier: Tier) -> tuple[Decimal, Decimal]:
-        """The 30-day LIVE GMV that earns `tier` under the current thresholds: [low, high)."""
-        thresholds = self.thresholds
-        if tier == Tier.NON_TIERED:
-            return Decimal("0"), thresholds[Tier.BRONZE]
-        low = thresholds[tier]
-        high = thresholds[Tier(tier + 1)] if tier < Tier.DIAMOND else low * 3
-        return low, high
-
-    def create_creators(self, rng: random.Random, count: int) -> dict[int, tuple]:
-        """Create the named and generated creators; returns their feed targets by id."""
-        self.thresholds = tier_thresholds()
-        ranked = [Tier.NON_TIERED, *Tier.ranked()]
-        plans = []  # (handle, display name, tier, band or followers, category)
-        for handle, tier in NAMED_TIERS.items():
-            name, followers, category = NAMED_PROFILES[handle]
-            plans.append((handle, name, tier, followers, category))
-        for i in range(count):
-            if i < 2 * len(ranked) * len(FOLLOWER_RANGES):
-                # The first creators cover every tier in every follower range, twice.
-                tier = ranked[(i // 2) // len(FOLLOWER_RANGES)]
-                band = (i // 2) % len(FOLLOWER_RANGES)
-            else:
-                tier = rng.choices(ranked, weights=TIER_WEIGHTS)[0]
-                band = min(4, max(0, round(rng.gauss(tier / 2.2, 1.0))))
-            followers = rng.randint(*FOLLOWER_RANGES[band])
-            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            category = rng.choice(CATEGORIES)
-            plans.append(
-                (
-                    f"{first.lower()}.{last.lower()}_{i:04d}",
-                    self.display_name(rng, first, last, category),
-                    tier,
-                    followers,
-                    category,
-                )
-            )
-        users = {handle: self.user(handle) for handle in NAMED_TIERS}
-        Creator.objects.bulk_create(
-            [
-                Creator(handle=handle, display_name=name, user=users.get(handle))
-                for handle, name, *_ in plans
-            ],
-            batch_size=1000,
-        )
-        ids = dict(
-            Creator.objects.filter(handle__in=[p[0] for p in plans]).values_list("handle", "id")
-        )
-        targets = {}
-        for handle, _name, tier, followers, category in plans:
-            low, high = self.gmv_range(tier)
-            if handle in NAMED_TIERS:
-                # A quarter of the way into the tier's range: clear of both boundaries.
-                gmv = (low + (high - low) / 4).quantize(Decimal("0.01"))
-                gmv = Decimal("0") if tier == Tier.NON_TIERED else gmv
-            elif tier == Tier.NON_TIERED and rng.random() < 0.5:
-                gmv = Decimal("0")  # never went LIVE in the window
-            else:
-                gmv = Decimal(rng.randint(int(low * 100), int(high * 100) - 1)) / 100
-            targets[ids[handle]] = (gmv, followers, category)
-        return targets
-
-    @staticmethod
-    def display_name(rng: random.Random, first: str, last: str, category: str) -> str:
-        style = rng.random()
-        if style < 0.55:
-            return f"{first} {last}"
-        if style < 0.7:
-            return f"{first} {last} LIVE"
-        if style < 0.85:
-            return f"{category} with {first}"
-        return f"{first}'s {category} Finds"
-
-    def create_feed(self, rng: random.Random, targets: dict[int, tuple]) -> None:
-        """The creator-stats feed: the last 35 days (and the refresh's whole window).
-
-        The window of the refresh (as_of-30 … as_of-1) carries each creator's target GMV
-        exactly, so the refresh gives each creator its intended tier; days outside the window
-        carry GMV at a similar pace. Every creator has a row for yesterday with its followers.
-        """
-        window_start, window_end = tier_window(self.as_of)
-        yesterday = self.today - dt.timedelta(days=1)
-        feed_start = min(window_start, yesterday - dt.timedelta(days=34))
-        window = [window_start + dt.timedelta(days=n) for n in range(30)]
-        outside = [
-            feed_start + dt.timedelta(days=n)
-            for n in range((yesterday - feed_start).days + 1)
-            if not window_start <= feed_start + dt.timedelta(days=n) <= window_end
-        ]
-        rows = []
-        for creator_id, (gmv, followers, category) in targets.items():
-            days: dict[dt.date, int] = {}
-            if gmv > 0:
-                live_days = rng.randint(3, 16)
-                for day, cents in zip(
-                    rng.sample(window, live_days),
-                    split_cents(rng, int(gmv * 100), live_days),
-                    strict=True,
-                ):
-                    days[day] = cents
-                pace = int(gmv * 100) // live_days
-                for day in outside:
-                    if rng.random() < live_days / 30:
-                        days[day] = int(pace * rng.uniform(0.5, 1.5))
-            days.setdefault(yesterday, 0)
-            growth = rng.randint(0, max(1, followers // 400))
-            for day, cents in sorted(days.items()):
-                live = cents > 0
-                rows.append(
-                    CreatorDailyStats(
-                        creator_id=creator_id,
-                        date=day,
-                        live_gmv_usd=Decimal(cents) / 100,
-                        followers=max(0, followers - (yesterday - day).days * growth),
-                        live_sessions=rng.choice([1, 1, 1, 2]) if live else 0,
-                        average_viewers=(
-                            rng.randint(15, 120) + followers // rng.randint(80, 200) if live else 0
-                        ),
-                        top_category=(
-                            (category if rng.random() < 0.75 else rng.choice(CATEGORIES))
-                            if live
-                            else ""
-                        ),
-                    )
-                )
-        CreatorDailyStats.objects.bulk_create(rows, batch_size=2000)
-
-    def check_named_tiers(self) -> None:
-        tiers = dict(Creator.objects.filter(handle__in=NAMED_TIERS).values_list("handle", "tier"))
-        wrong = {h: t for h, t in NAMED_TIERS.items() if tiers.get(h) != t}
-        if wrong:  # a bug in the generator, not something a rerun would fix
-            raise RuntimeError(f"The refresh gave the demo creators unexpected tiers: {wrong}")
-
-    # --- leads and IM -----------------------------------------------------------------------
-
     def pick_creators(self, rng: random.Random, count: int) -> list[Creator]:
         """`count` generated creators that include every tier in every follower range."""
         generated = list(
@@ -358,9 +203,9 @@ class Command(BaseCommand):
                 submitted_at=when, authorization_expires_at=expires
             )
         Lead.objects.filter(pk=lead.pk).update(**lead_fields)
-        lead_pool_changed(partner_ids=[lead.partner_id])  # requested_at is a counted filter
+        pool_version_bump(partner_ids=[lead.partner_id])  # requested_at is a counted filter
         LeadEvent.objects.filter(lead=lead).update(created_at=when)
-        Notification.objects.filter(lead=lead).update(created_at=when)
+        Notification.objects.filter(lead_id=lead.pk).update(created_at=when)
 
     def create_leads(self, rng: random.Random, partners: dict[str, Partner]) -> None:
         sellers = {

@@ -14,9 +14,9 @@ from core.throttles import page_post_throttled, too_fast_message
 from creators.models import Partner
 from creators.selectors import partner_directory, partner_listed_get
 
-from . import selectors as lead_selectors
-from .forms import CollaborationRequestForm
-from .services import NotEligible, collaboration_request_submit, silver_gate
+from .. import selectors as lead_selectors
+from ..forms import CollaborationRequestForm
+from ..services import NotEligible, collaboration_request_submit, silver_gate
 
 PARTNERS_PAGE_SIZE = 24  # a 2-, 3- or 4-column card grid fills evenly
 

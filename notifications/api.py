@@ -1,23 +1,19 @@
-"""REST API for sellers' notifications."""
+"""REST API for notifications."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.roles import IsSeller, seller_partner
 
-from .. import selectors
-from ..filters import NotificationFilter
-from ..models import Notification, NotificationKind
-from ..serializers import NotificationSerializer
-from ..services import notifications_mark_read
-
-
-class MarkedSerializer(serializers.Serializer):
-    marked = serializers.IntegerField(help_text="How many notifications were marked read.")
+from . import selectors
+from .filters import NotificationFilter
+from .models import Notification, NotificationKind
+from .serializers import MarkedSerializer, NotificationSerializer
+from .services import notifications_mark_read
 
 
 def _kind(request) -> str | None:
@@ -42,7 +38,6 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     permission_classes = [IsSeller]
     serializer_class = NotificationSerializer
-    filterset_class = NotificationFilter
     filterset_class = NotificationFilter
 
     def get_queryset(self):

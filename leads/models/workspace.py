@@ -1,0 +1,49 @@
+"""A seller's workspace around the pool: saved views and the expiry digests sent."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from creators.models import Partner
+
+
+class SavedView(models.Model):
+    """A named pool query (filters and sort) of one seller, optionally shared with the team."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="saved_views", db_index=False
+    )
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=2000, blank=True)
+    shared = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="one_saved_view_name_per_user")
+        ]
+        indexes = [models.Index(fields=["partner", "shared"], name="saved_view_partner_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExpiryDigest(models.Model):
+    """One sent expiry digest: at most one per staff user per business day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    leads_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_expiry_digest_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"

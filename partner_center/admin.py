@@ -1,0 +1,38 @@
+"""The user admin, with what the pool shows of a staff user kept fresh.
+
+The Leads Pool's rows show each owner's name, so renaming or deleting a staff user bumps
+their partner's pool version (`leads.pool_version`), by an explicit call here, the one place
+users are edited.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
+
+from leads.pool_version import pool_version_bump_for_staff
+
+User = get_user_model()
+NAME_FIELDS = {"username", "first_name", "last_name"}
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PartnerCenterUserAdmin(UserAdmin):
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and NAME_FIELDS & set(form.changed_data):
+            pool_version_bump_for_staff(user_id=obj.pk)
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        pool_version_bump_for_staff(user_id=obj.pk, create=False)  # its leads lose their owner
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for user_id in queryset.values_list("pk", flat=True):
+            pool_version_bump_for_staff(user_id=user_id, create=False)
+        super().delete_queryset(request, queryset)
