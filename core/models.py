@@ -16,6 +16,11 @@ class JobRun(models.Model):
             "Expiring-authorization reminders",
         )
         SEND_EXPIRY_DIGEST = "send_expiry_digest", "Expiry digest email"
+        ESCALATE_UNANSWERED_REQUESTS = (
+            "escalate_unanswered_requests",
+            "Unanswered-request escalation",
+        )
+        REMIND_DUE_TASKS = "remind_due_tasks", "Due-task reminders"
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"

@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,7 +11,7 @@ from core.replica import ReplicaReadsMixin
 
 from . import services
 from .models import Creator
-from .selectors import partner_directory
+from .selectors import DIRECTORY_ORDERINGS, partner_directory
 from .serializers import (
     CreatorProfileSerializer,
     CreatorStatsBatchSerializer,
@@ -38,10 +39,22 @@ class PartnerViewSet(ReplicaReadsMixin, viewsets.ReadOnlyModelViewSet):
     search_fields = ["name", "profile", "categories"]
 
     def get_queryset(self):
-        return partner_directory()
+        ordering = self.request.query_params.get("ordering") or "name"
+        if ordering not in DIRECTORY_ORDERINGS:
+            raise ValidationError({"ordering": [f"Use one of {', '.join(DIRECTORY_ORDERINGS)}."]})
+        return partner_directory(ordering=ordering)
 
     @extend_schema(
-        parameters=[OpenApiParameter("search", str, description="Name, profile or category.")]
+        parameters=[
+            OpenApiParameter("search", str, description="Name, profile or category."),
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=list(DIRECTORY_ORDERINGS),
+                description="name (default) or responsiveness: the most responsive first "
+                "(answer rate, then typical reply time; new partners last).",
+            ),
+        ]
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

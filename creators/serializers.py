@@ -40,10 +40,34 @@ class PartnerSerializer(serializers.ModelSerializer):
     creator_count = serializers.IntegerField(
         read_only=True, help_text="Creators collaborating with this partner."
     )
+    response_rate = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="Share of collaboration requests answered (0-1) over 90 days; null under 10.",
+    )
+    typical_response_hours = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="Median hours to a first response over 90 days; null under 10 requests.",
+    )
+    responsiveness_sample = serializers.IntegerField(
+        read_only=True, help_text="Collaboration requests in the last 90 days."
+    )
 
     class Meta:
         model = Partner
-        fields = ["id", "name", "slug", "partner_type", "profile", "categories", "creator_count"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "partner_type",
+            "profile",
+            "categories",
+            "creator_count",
+            "response_rate",
+            "typical_response_hours",
+            "responsiveness_sample",
+        ]
         read_only_fields = fields
 
 

@@ -1,10 +1,9 @@
 """Writes for TTSPC IM: open a thread, send a message, mark a side as read."""
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.text import text_refuse_nul
+from core.text import text_clean
 from creators.models import Creator, Partner
 from leads.models import creator_search_text
 from leads.services import first_response_by_message
@@ -36,22 +35,13 @@ def threads_sync_creator_search(*, creator: Creator) -> int:
 
 def message_clean_body(body) -> str:
     """A message is plain text of 1 to MESSAGE_MAX_LENGTH characters once trimmed."""
-    if not isinstance(body, str):
-        raise ValidationError({"body": ["A message is plain text."]})
-    body = body.strip()
-    text_refuse_nul(body, field="body")
-    if not body:
-        raise ValidationError({"body": ["Write a message before sending."]})
-    if len(body) > MESSAGE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "body": [
-                    f"A message can be at most {MESSAGE_MAX_LENGTH:,} characters "
-                    f"(this one has {len(body):,})."
-                ]
-            }
-        )
-    return body
+    return text_clean(
+        body,
+        field="body",
+        max_length=MESSAGE_MAX_LENGTH,
+        what="A message",
+        empty="Write a message before sending.",
+    )
 
 
 @transaction.atomic

@@ -1,8 +1,8 @@
 """Admin for leads, collaboration requests and lead history.
 
 Writes go through `leads.services` (admin actions), so the rules are the ones pages and the API
-follow. Licensed data disappears when its authorization is over (`is_authorized`): non-superusers
-see "expired — hidden"; superusers keep a labelled audit copy.
+follow. Licensed data is shown only while its authorization lasts (`is_authorized`), to
+superusers too: at the end the expiry job erases it, and until that run it reads "expired".
 """
 
 from django.contrib import admin, messages
@@ -15,11 +15,8 @@ from .models import CollaborationRequest, Lead, LeadEvent, LeadStatus
 
 
 class LicensedDataMixin:
-    """Licensed data is shown only while authorized; superusers may audit expired snapshots.
-
-    The choice depends on the user, so it is made per request in `get_readonly_fields` and
-    `get_list_display` (a ModelAdmin instance is shared by every request and thread).
-    """
+    """Licensed data is shown only while authorized, to everyone: no audit copy is kept past
+    the days the creator consented to (docs/security.md, retention)."""
 
     @admin.display(description="authorization")
     def authorization(self, obj):
@@ -33,13 +30,9 @@ class LicensedDataMixin:
     def licensed_data_shown(self, obj):
         if obj.is_authorized():
             return obj.licensed_data
-        return "expired — hidden" if obj.licensed_data else "—"
-
-    @admin.display(description="licensed data")
-    def licensed_data_audit(self, obj):
-        if obj.is_authorized() or not obj.licensed_data:
-            return self.licensed_data_shown(obj)
-        return f"expired — audit copy: {obj.licensed_data}"
+        if obj.authorization_expires_at is None:
+            return "—"
+        return "expired — erased at expiry" if not obj.licensed_data else "expired — hidden"
 
     @admin.display(description="licensed 30-day LIVE GMV")
     def licensed_gmv(self, obj):
@@ -48,17 +41,6 @@ class LicensedDataMixin:
         if not obj.is_authorized():
             return "expired — hidden"
         return f"${obj.licensed_data.get('live_gmv_30d', '—')}"
-
-    def _licensed_field(self, request):
-        return "licensed_data_audit" if request.user.is_superuser else "licensed_data_shown"
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return [self._licensed_field(request) if f == "licensed_data_shown" else f for f in fields]
-
-    def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
-        return [self._licensed_field(request) if f == "licensed_data_shown" else f for f in fields]
 
 
 class LeadEventInline(admin.TabularInline):

@@ -18,6 +18,9 @@ HEADER = [
     "live_sessions_30d",
     "average_viewers",
     "top_categories",
+    "response_due_at",
+    "first_response_at",
+    "next_task_due_at",
 ]
 
 
@@ -42,4 +45,11 @@ def _lead_row(lead, now) -> list:
         licensed.get("live_sessions_30d", ""),
         licensed.get("average_viewers", ""),
         "; ".join(licensed.get("top_categories", [])),
+        _iso(lead.response_due_at),
+        _iso(lead.first_response_at),
+        _iso(lead.next_task_due_at),
     ]
+
+
+def _iso(moment) -> str:
+    return moment.isoformat() if moment else ""

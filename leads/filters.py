@@ -9,7 +9,7 @@ from django.db.models import Case, F, Q, When
 from django.http import QueryDict
 from django.utils import timezone
 
-from core.clock import utc_day_bounds
+from core.clock import business_zone, utc_day_bounds
 from core.ids import is_id
 from creators.models import MAX_FOLLOWERS, Tier
 
@@ -47,6 +47,14 @@ ORDERING_CHOICES = [
     ("-tier", "Highest tier"),
     ("tier", "Lowest tier"),
     ("authorization_expires_at", "Expires soonest"),
+    ("next_task_due_at", "Task due soonest"),
+]
+# `response`: awaiting = a request waits for its first reply (overdue ones included);
+# overdue = awaiting and its deadline has passed; answered = the first reply is stamped.
+RESPONSE_CHOICES = [
+    ("awaiting", "Awaiting a first reply"),
+    ("overdue", "First reply overdue"),
+    ("answered", "Answered"),
 ]
 DEFAULT_ORDERING = "-requested_at"
 
@@ -108,6 +116,22 @@ def _day_start(day: dt.date, *, plus_days: int = 0) -> dt.datetime:
     return utc_day_bounds(min(max(day, EARLIEST), LATEST) + dt.timedelta(days=plus_days))[0]
 
 
+DUE_WINDOWS = [("overdue", "Overdue"), ("today", "Due today"), ("upcoming", "Upcoming")]
+
+
+def due_window_q(window: str, *, field: str, now: dt.datetime) -> Q:
+    """A due time in a window: `overdue` (due by now), `today` (later today, the business
+    day in core.clock.business_zone) or `upcoming` (from tomorrow on). One rule for the
+    pool's `task` filter and follow-up's task lists."""
+    tomorrow = now.astimezone(business_zone()).date() + dt.timedelta(days=1)
+    day_end = dt.datetime.combine(tomorrow, dt.time(), tzinfo=business_zone())
+    if window == "overdue":
+        return Q(**{f"{field}__lte": now})
+    if window == "today":
+        return Q(**{f"{field}__gt": now, f"{field}__lt": day_end})
+    return Q(**{f"{field}__gte": day_end})
+
+
 class LeadPoolFilter(django_filters.FilterSet):
     tier = django_filters.MultipleChoiceFilter(
         choices=TIER_CHOICES, method="filter_tier", label="Creator level"
@@ -151,6 +175,12 @@ class LeadPoolFilter(django_filters.FilterSet):
         max_value=168,
         label="Authorization ends within (hours)",
     )
+    response = django_filters.ChoiceFilter(
+        choices=RESPONSE_CHOICES, method="filter_response", label="First reply"
+    )
+    task = django_filters.ChoiceFilter(
+        choices=DUE_WINDOWS, method="filter_task", label="Next open task"
+    )
     ordering = django_filters.ChoiceFilter(
         choices=ORDERING_CHOICES, method="filter_ordering", label="Sort by", empty_label=None
     )
@@ -175,6 +205,15 @@ class LeadPoolFilter(django_filters.FilterSet):
 
     def filter_expiring_within_hours(self, queryset, name, value):
         return queryset.filter(expiring_q(value, now=self.now))
+
+    def filter_response(self, queryset, name, value):
+        if value == "answered":
+            return queryset.filter(first_response_at__isnull=False)
+        awaiting = queryset.filter(response_due_at__isnull=False, first_response_at__isnull=True)
+        return awaiting.filter(response_due_at__lte=self.now) if value == "overdue" else awaiting
+
+    def filter_task(self, queryset, name, value):
+        return queryset.filter(due_window_q(value, field="next_task_due_at", now=self.now))
 
     def filter_tier(self, queryset, name, value):
         tiers = [Tier.NON_TIERED if key == "none" else Tier.from_key(key) for key in value]
@@ -212,6 +251,11 @@ class LeadPoolFilter(django_filters.FilterSet):
                 default=None,
             )
             return queryset.order_by(live_expiry.asc(nulls_last=True), "-requested_at", "-id")
+        if value == "next_task_due_at":
+            # Soonest open task first; leads without an open task after them, newest first.
+            return queryset.order_by(
+                F("next_task_due_at").asc(nulls_last=True), "-requested_at", "-id"
+            )
         return queryset.order_by(*ORDERINGS[value])
 
 
@@ -254,6 +298,8 @@ CHIP_LABELS = {
     "requested_before": ("Requested until (UTC)", None),
     "owner": ("Owner", {"me": "Assigned to me", "none": "Unassigned"}),
     "expiring_within_hours": ("Expires within (hours)", None),
+    "response": ("First reply", dict(RESPONSE_CHOICES)),
+    "task": ("Task", dict(DUE_WINDOWS)),
 }
 
 

@@ -126,3 +126,124 @@ def authorization_expired_sql(*, handle: str) -> str:
 
 def authorization_expiring_sql(*, handle: str) -> str:
     return text_sql(AUTHORIZATION_EXPIRING, handle=handle)
+
+
+# The creator's side: one personal notification each (partner NULL, user = the creator's user),
+# emailed unless the creator switched that kind off (`notify_user`).
+REQUEST_PATH = "/ec/requests/{id}/"
+PARTNER_REPLIED = "{partner} replied to your collaboration request."
+REQUEST_STATUS_CHANGED = "{partner} moved your collaboration request to {status}."
+REQUEST_CLOSED = "{partner} closed your collaboration request{reason}."
+AUTHORIZATION_ENDING = (
+    "Your data sharing with {partner} ends within 24 hours. Renew for 7 days from the request."
+)
+AUTHORIZATION_ENDED = "Your data sharing with {partner} has ended; they no longer see it."
+
+
+def request_path(request_id: int) -> str:
+    return REQUEST_PATH.format(id=request_id)
+
+
+def request_link_sql(request_id_column: str) -> str:
+    """The request page's path as SQL, for the jobs' INSERT … SELECT."""
+    return text_sql(REQUEST_PATH, id=request_id_column)
+
+
+def authorization_ending_sql(*, partner: str) -> str:
+    return text_sql(AUTHORIZATION_ENDING, partner=partner)
+
+
+def authorization_ended_sql(*, partner: str) -> str:
+    return text_sql(AUTHORIZATION_ENDED, partner=partner)
+
+
+def close_reason_words(code: str, text: str = "") -> str:
+    """ ": not a fit (we are full this month)", or "" without a reason."""
+    if not code:
+        return ""
+    from .models import CloseReason
+
+    words = f": {CloseReason(code).label.lower()}"
+    return f"{words} ({text})" if text else words
+
+
+def notice_partner_replied(*, request) -> None:
+    from notifications.services import notify_user
+
+    notify_user(
+        kind=NotificationKind.PARTNER_REPLIED,
+        text=PARTNER_REPLIED.format(partner=request.partner.name),
+        user=request.creator.user,
+        link=request_path(request.pk),
+    )
+
+
+REQUEST_REMOVED = "{partner} removed your collaboration request from their Leads Pool{reason}."
+
+
+def notice_requests_moved(
+    *, requests, status: str = "", removed: bool = False, reason: str = "", reason_text: str = ""
+) -> None:
+    """Each creator's request moved (closed or removed: with the partner's reason if given)."""
+    from notifications.services import notify_users
+
+    from .models import LeadStatus
+
+    words = close_reason_words(reason, reason_text)
+    items = []
+    for request in requests:
+        name = request.partner.name
+        if removed:
+            text = REQUEST_REMOVED.format(partner=name, reason=words)
+        elif status == LeadStatus.CLOSED:
+            text = REQUEST_CLOSED.format(partner=name, reason=words)
+        else:
+            text = REQUEST_STATUS_CHANGED.format(partner=name, status=LeadStatus(status).label)
+        items.append((request.creator.user, text, request_path(request.pk), None))
+    notify_users(kind=NotificationKind.REQUEST_STATUS_CHANGED, items=items)
+
+
+RENEWED = "@{handle} renewed their data authorization until {until} UTC."
+
+
+def notice_renewed(*, lead, creator, expires_at) -> None:
+    notify(
+        kind=NotificationKind.RENEWED,
+        text=RENEWED.format(handle=creator.handle, until=f"{expires_at:%b %d, %H:%M}"),
+        partner=lead.partner,
+        link=lead_path(lead.pk),
+        lead_id=lead.pk,
+    )
+
+
+# Mentions in notes and the first-response escalation (issue 19).
+MENTIONED = "{who} mentioned you in a note on @{handle}."
+NOTE_PATH = "/seller/leads/{id}/#note-{note}"
+RESPONSE_DUE = "@{handle} is still waiting for a first reply, and the deadline is near."
+RESPONSE_OVERDUE = "@{handle} has waited past the first-reply deadline."
+
+
+def note_path(lead_id: int, note_id: int) -> str:
+    return NOTE_PATH.format(id=lead_id, note=note_id)
+
+
+def notice_mentioned(*, lead, note, author, users) -> None:
+    """Colleagues mentioned in a note: each of them, in-app, linked to the note."""
+    text = MENTIONED.format(who=_who(author), handle=lead.creator.handle)
+    for user in users:
+        notify(
+            partner=lead.partner,
+            user=user,
+            kind=NotificationKind.MENTIONED,
+            text=text,
+            link=note_path(lead.pk, note.pk),
+            lead_id=lead.pk,
+        )
+
+
+def response_due_sql(*, handle: str) -> str:
+    return text_sql(RESPONSE_DUE, handle=handle)
+
+
+def response_overdue_sql(*, handle: str) -> str:
+    return text_sql(RESPONSE_OVERDUE, handle=handle)

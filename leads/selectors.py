@@ -31,6 +31,7 @@ from .models import (
     expiring_q,
 )
 from .pool_version import CACHEABLE_FILTERS, pool_cache_key, pool_version
+from .response_figures import lead_response_stats
 
 # Counts of an obsolete version are never read again; let the cache drop them.
 COUNT_CACHE_SECONDS = 24 * 60 * 60
@@ -155,6 +156,24 @@ def lead_for_creator(*, partner, creator) -> Lead | None:
 def lead_expiring_count(*, partner, hours: int = EXPIRING_SOON_HOURS, now=None) -> int:
     """How many pool leads' authorizations end within `hours` (the pool header's count)."""
     return Lead.objects.in_pool().filter(expiring_q(hours, now=now), partner=partner).count()
+
+
+def lead_pool_header_counts(*, partner, hours: int = EXPIRING_SOON_HOURS, now=None) -> dict:
+    """The pool header's counts in one query: `expiring` (authorizations ending within
+    `hours`), `awaiting` (leads awaiting a first reply, overdue ones included) and `overdue`.
+    The OR lets PostgreSQL combine the expiry index and lead_pool_awaiting_idx."""
+    now = now or timezone.now()
+    awaiting = Q(response_due_at__isnull=False, first_response_at__isnull=True)
+    expiring = expiring_q(hours, now=now)
+    return (
+        Lead.objects.in_pool()
+        .filter(expiring | awaiting, partner=partner)
+        .aggregate(
+            expiring=Count("id", filter=expiring),
+            awaiting=Count("id", filter=awaiting),
+            overdue=Count("id", filter=awaiting & Q(response_due_at__lte=now)),
+        )
+    )
 
 
 def lead_events(*, lead):
@@ -308,4 +327,5 @@ def lead_stats(*, partner, filterset: LeadPoolFilter, now: dt.datetime | None = 
             [day, expiring.get(day, 0)]
             for day in (today + dt.timedelta(days=n) for n in range(STATS_EXPIRY_DAYS))
         ],
+        "response": lead_response_stats(leads=leads, now=now),
     }

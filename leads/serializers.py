@@ -5,7 +5,7 @@ from rest_framework import serializers
 from creators.models import Tier
 from creators.serializers import TIER_KEYS
 
-from .models import NOTE_MAX_LENGTH, Lead, LeadEvent, LeadNote, LeadStatus, SavedView
+from .models import NOTE_MAX_LENGTH, CloseReason, Lead, LeadEvent, LeadNote, LeadStatus, SavedView
 from .services.bulk import ACTIONS
 
 
@@ -62,6 +62,20 @@ class LeadCreatorSerializer(serializers.Serializer):
 _DATETIME = serializers.DateTimeField()
 
 
+def _datetime_or_none(value):
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+class CloseReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=CloseReason.choices)
+    text = serializers.CharField(allow_blank=True)
+
+
+def close_reason_data(obj) -> dict | None:
+    """A lead's or request's close reason as the API gives it: {code, text}, or null."""
+    return {"code": obj.close_reason, "text": obj.close_reason_text} if obj.close_reason else None
+
+
 class LeadSerializer(serializers.ModelSerializer):
     creator = LeadCreatorSerializer(source="*", read_only=True)
     source_label = serializers.CharField(source="get_source_display", read_only=True)
@@ -76,6 +90,9 @@ class LeadSerializer(serializers.ModelSerializer):
     )
     owner = UserRefSerializer(read_only=True, allow_null=True)
     notes_count = serializers.IntegerField(read_only=True, default=0)
+    close_reason = serializers.SerializerMethodField(
+        help_text="Why the lead was closed or removed: {code, text}, or null."
+    )
 
     class Meta:
         model = Lead
@@ -92,6 +109,10 @@ class LeadSerializer(serializers.ModelSerializer):
             "message",
             "owner",
             "notes_count",
+            "response_due_at",
+            "first_response_at",
+            "next_task_due_at",
+            "close_reason",
         ]
         read_only_fields = [f for f in fields if f != "status"]
 
@@ -141,10 +162,18 @@ class LeadSerializer(serializers.ModelSerializer):
                 "name": owner.get_full_name() or owner.get_username(),
             },
             "notes_count": int(getattr(lead, "notes_count", 0)),
+            "response_due_at": _datetime_or_none(lead.response_due_at),
+            "first_response_at": _datetime_or_none(lead.first_response_at),
+            "next_task_due_at": _datetime_or_none(lead.next_task_due_at),
+            "close_reason": close_reason_data(lead),
         }
 
     def get_authorization_active(self, lead) -> bool:
         return lead.is_authorized(self._now())
+
+    @extend_schema_field(CloseReasonSerializer(allow_null=True))
+    def get_close_reason(self, lead):
+        return close_reason_data(lead)
 
     @extend_schema_field(LicensedDataSerializer(allow_null=True))
     def get_licensed_data(self, lead):
@@ -266,6 +295,11 @@ class LeadBulkSerializer(serializers.Serializer):
     owner = serializers.IntegerField(
         allow_null=True, required=False, help_text="For assign: a staff user id, or null."
     )
+    close_reason = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text="For set_status to closed, or remove: {code, text} (text optional).",
+    )
 
     def validate(self, attrs):
         if ("ids" in attrs) == ("filters" in attrs):
@@ -291,6 +325,23 @@ class DayCountField(serializers.ListField):
     """`[date, count]`."""
 
     child = serializers.JSONField()
+
+
+class ResponseFiguresSerializer(serializers.Serializer):
+    median_first_response_hours = serializers.FloatField(allow_null=True)
+    answered_within_target = serializers.FloatField(
+        allow_null=True, help_text="Share answered by the deadline (0..1) of answered + overdue."
+    )
+    overdue = serializers.IntegerField(help_text="Awaiting a first reply past the deadline.")
+
+
+class ResponseStatsSerializer(ResponseFiguresSerializer):
+    """The first-response figures (leads/response_figures.py), overall and grouped."""
+
+    by_owner = serializers.DictField(
+        child=ResponseFiguresSerializer(), help_text="username or none"
+    )
+    by_source = serializers.DictField(child=ResponseFiguresSerializer())
 
 
 class LeadStatsSerializer(serializers.Serializer):
@@ -320,3 +371,4 @@ class LeadStatsSerializer(serializers.Serializer):
         child=DayCountField(),
         help_text="Today and the next 6 UTC days as [date, count] of live authorizations ending.",
     )
+    response = ResponseStatsSerializer()

@@ -5,6 +5,8 @@ from core.models import JobRun
 from core.tasks import job_task
 
 from . import services
+from .services.escalation import unanswered_requests_escalate
+from .services.responsiveness import partner_responsiveness_refresh
 
 
 # The job runs every five minutes (beat entries expire after four), so it must finish well
@@ -30,3 +32,15 @@ def remind_expiring_authorizations_task() -> JobRun:
 def send_expiry_digest_task() -> JobRun:
     """Email each staff user, once a day, the authorizations ending within 48 hours."""
     return services.expiry_digest_send()
+
+
+@job_task()
+def escalate_unanswered_requests_task() -> JobRun:
+    """Notify once when an unanswered request nears its deadline, and once when it passes."""
+    return unanswered_requests_escalate()
+
+
+@job_task()
+def refresh_partner_responsiveness_task() -> JobRun:
+    """Recompute every partner's responsiveness figures (90 days, set-based)."""
+    return partner_responsiveness_refresh()

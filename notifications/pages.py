@@ -1,9 +1,11 @@
 """The notifications page, its "mark read" forms and the bell's badge."""
 
 import datetime as dt
+from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,12 +13,48 @@ from django.views.decorators.http import require_POST
 
 from core.cursors import cursor_parse, cursor_text
 from core.ids import is_id
-from core.roles import seller_partner, seller_required
+from core.roles import creator_of, seller_partner
 
 from . import selectors, services
-from .models import NotificationKind
+from .models import CREATOR_KINDS, SELLER_KINDS, NotificationKind
 
 NOTIFICATION_GROUPS_PER_PAGE = 25
+
+
+def notified_user_required(view):
+    """Page decorator: a seller or a creator (each sees their own notifications)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if seller_partner(request.user) is None and creator_of(request.user) is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _urls(request) -> dict:
+    """The role's own addresses: /seller/notifications/ or /ec/notifications/."""
+    if seller_partner(request.user) is not None:
+        return {
+            "list": "notifications",
+            "read_all": "notifications_read_all",
+            "badge": "notification_badge",
+            "prefix": "/seller/notifications/",
+        }
+    return {
+        "list": "ec:notifications",
+        "read_all": "ec:notifications_read_all",
+        "badge": "ec:notification_badge",
+        "prefix": "/ec/notifications/",
+    }
+
+
+def _kind_choices(request):
+    kinds = CREATOR_KINDS if seller_partner(request.user) is None else SELLER_KINDS
+    return [(key, label) for key, label in NotificationKind.choices if key in kinds]
 
 
 def _notification_filters(params) -> tuple[str | None, bool | None]:
@@ -39,7 +77,7 @@ def _cursor_text(row) -> str:
     return cursor_text(row["latest"], row["last_id"])
 
 
-@seller_required
+@notified_user_required
 def notification_list(request):
     """The seller's notifications, newest first: a page of groups ("12 authorizations expired
     on Nov 22", expandable) and lone items. Reading the page marks nothing read: the seller
@@ -94,7 +132,8 @@ def notification_list(request):
             "kind": kind or "",
             "day": day,
             "show": "unread" if unread else "",
-            "kind_choices": NotificationKind.choices,
+            "kind_choices": _kind_choices(request),
+            "urls": _urls(request),
             "query": query.urlencode(),
         },
     )
@@ -118,14 +157,14 @@ def _group_label(row) -> str:
 
 def _back_to_notifications(request):
     back = request.POST.get("next", "")
-    if back.startswith("/seller/notifications/") and url_has_allowed_host_and_scheme(
+    if back.startswith(_urls(request)["prefix"]) and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}
     ):
         return redirect(back)
-    return redirect("notifications")
+    return redirect(_urls(request)["list"])
 
 
-@seller_required
+@notified_user_required
 @require_POST
 def notifications_read_all(request):
     """Mark every notification this seller sees read (or every one of a kind, or one day's
@@ -157,10 +196,46 @@ def notifications_read_all(request):
     return _back_to_notifications(request)
 
 
-@seller_required
+@notified_user_required
 def notification_badge(request):
     """The bell's unread count, polled by htmx every few seconds (a read; it changes nothing)."""
     unread = selectors.notification_unread_count(
         partner=seller_partner(request.user), user=request.user
     )
-    return render(request, "notifications/_bell.html", {"unread_notifications": unread})
+    return render(
+        request,
+        "notifications/_bell.html",
+        {"unread_notifications": unread, "badge_url": _urls(request)["badge"]},
+    )
+
+
+def _preference_label(kind: str) -> str:
+    if kind == selectors.DIGEST_KEY:
+        return "Daily digest of authorizations ending soon"
+    return NotificationKind(kind).label
+
+
+@notified_user_required
+def notification_preferences(request):
+    """Email preferences for either role: one switch per kind of the role (in-app always)."""
+    kinds = selectors.notification_preference_kinds(seller=seller_partner(request.user) is not None)
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("email"))
+        services.notification_preferences_set(
+            user=request.user, choices={kind: kind in chosen for kind in kinds}
+        )
+        messages.success(request, "Email preferences saved.")
+        return redirect("notification_preferences")
+    current = selectors.notification_preferences(user=request.user, kinds=kinds)
+    return render(
+        request,
+        "notifications/preferences.html",
+        {
+            "nav": "notifications",
+            "preferences": [
+                {"kind": kind, "label": _preference_label(kind), "email": current[kind]["email"]}
+                for kind in kinds
+            ],
+            "urls": _urls(request),
+        },
+    )

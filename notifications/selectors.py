@@ -23,7 +23,13 @@ from django.db.models.functions import Cast, Coalesce, Concat, RowNumber, TruncD
 
 from core.clock import utc_day_bounds
 
-from .models import Notification, NotificationKind, NotificationRead, NotificationReadMark
+from .models import (
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    NotificationRead,
+    NotificationReadMark,
+)
 
 # Kinds that arrive in batches (a job's run, a busy day): the page folds each day's run of them
 # into one expandable group. A removal is rare and always shown on its own.
@@ -64,8 +70,37 @@ def notifications_by_read_state(queryset, *, user, unread: bool | None):
 
 
 def notification_visible(*, partner, user):
-    """What one user sees: the partner's notifications for everyone, and those for them."""
+    """What one user sees: a seller, their partner's notifications for everyone and those for
+    them; a creator (`partner` None), only their own (user set, partner NULL)."""
+    if partner is None:
+        return Notification.objects.filter(partner__isnull=True, user=user)
     return Notification.visible_to(partner=partner, user=user)
+
+
+DIGEST_KEY = "daily_digest"  # the sellers' daily expiry digest (email only, no notification)
+
+
+def notification_preference_kinds(*, seller: bool) -> list[str]:
+    """The preference keys of one role, in a stable order: its kinds (and the digest)."""
+    from .models import CREATOR_KINDS, SELLER_KINDS
+
+    kinds = [k for k in NotificationKind.values if k in (SELLER_KINDS if seller else CREATOR_KINDS)]
+    return [*kinds, DIGEST_KEY] if seller else kinds
+
+
+def notification_preferences(*, user, kinds: list[str]) -> dict[str, dict[str, bool]]:
+    """`{"<kind>": {"email": bool}}` for these kinds: email on unless the user switched it off."""
+    off = set(
+        NotificationPreference.objects.filter(user=user, kind__in=kinds, email=False).values_list(
+            "kind", flat=True
+        )
+    )
+    return {kind: {"email": kind not in off} for kind in kinds}
+
+
+def notification_email_wanted(*, user, kind: str) -> bool:
+    """Whether `user` gets email for `kind` (no row: yes)."""
+    return not NotificationPreference.objects.filter(user=user, kind=kind, email=False).exists()
 
 
 def notification_list(*, partner, user, unread: bool | None = None, kind: str | None = None):

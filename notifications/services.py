@@ -9,11 +9,14 @@ import re
 import string
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core.mail import absolute_url, mail_queue
 from core.sql import db_value
 
-from .models import Notification, NotificationRead, NotificationReadMark
+from .models import Notification, NotificationPreference, NotificationRead, NotificationReadMark
+from .selectors import notification_email_wanted, notification_visible
 
 TEXT_MAX_LENGTH = Notification._meta.get_field("text").max_length
 
@@ -30,6 +33,78 @@ def notify(
         link=link,
         lead_id=lead_id,
     )
+
+
+def notify_user(
+    *, kind: str, text: str, user, link: str = "", lead_id: int | None = None, subject: str = ""
+) -> Notification:
+    """Notify one user personally (a creator: partner NULL), in-app always and by email
+    (after commit) unless they switched that kind's email off."""
+    notification = notify(kind=kind, text=text, user=user, link=link, lead_id=lead_id)
+    if user.email and notification_email_wanted(user=user, kind=kind):
+        body = text + (f"\n\n{absolute_url(link)}" if link else "")
+        mail_queue(to=[user.email], subject=subject or text, body=body)
+    return notification
+
+
+def notify_users(*, kind: str, items: list[tuple]) -> int:
+    """Personal notifications in bulk: `items` are (user, text, link, lead_id); one INSERT,
+    one preference read, and an email each for those who did not switch `kind` off. Items
+    without a user (a creator who has no login) notify no one."""
+    items = [item for item in items if item[0] is not None]
+    if not items:
+        return 0
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user=user, kind=kind, text=text[:TEXT_MAX_LENGTH], link=link, lead_id=lead_id
+            )
+            for user, text, link, lead_id in items
+        ],
+        batch_size=1000,
+    )
+    off = set(
+        NotificationPreference.objects.filter(
+            kind=kind, email=False, user_id__in={user.pk for user, *_ in items}
+        ).values_list("user_id", flat=True)
+    )
+    for user, text, link, _lead_id in items:
+        if user.email and user.pk not in off:
+            body = text + (f"\n\n{absolute_url(link)}" if link else "")
+            mail_queue(to=[user.email], subject=text, body=body)
+    return len(items)
+
+
+def notifications_mail(*, kind: str, created_at) -> int:
+    """Email the personal notifications of `kind` a job inserted at `created_at` (one read),
+    to each user who did not switch that kind's email off. Returns how many were queued."""
+    rows = (
+        Notification.objects.filter(kind=kind, created_at=created_at, user__isnull=False)
+        .exclude(
+            Exists(
+                NotificationPreference.objects.filter(
+                    user=OuterRef("user_id"), kind=kind, email=False
+                )
+            )
+        )
+        .exclude(user__email="")
+        .values_list("user__email", "text", "link")
+    )
+    queued = 0
+    for email, text, link in rows.iterator(chunk_size=2000):
+        body = text + (f"\n\n{absolute_url(link)}" if link else "")
+        mail_queue(to=[email], subject=text, body=body)
+        queued += 1
+    return queued
+
+
+@transaction.atomic
+def notification_preferences_set(*, user, choices: dict[str, bool]) -> None:
+    """Store the user's email choice per kind (the caller validated kinds and booleans)."""
+    for kind, email in choices.items():
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"email": bool(email)}
+        )
 
 
 _SQL_COLUMN = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?")
@@ -71,7 +146,7 @@ def notifications_mark_read(
     read rows in one INSERT ... SELECT. Returns how many were unread before.
     """
     now = timezone.now()
-    visible = Notification.visible_to(partner=partner, user=user)
+    visible = notification_visible(partner=partner, user=user)
     unread = visible.filter(Notification.unread_for(user))
     if kind:
         unread = unread.filter(kind=kind)

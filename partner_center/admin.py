@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 
-from leads.pool_version import pool_version_bump_for_staff
+from creators.selectors import staff_partner_ids
+from leads.pool_version import pool_version_bump, pool_version_bump_for_staff
 
 User = get_user_model()
 NAME_FIELDS = {"username", "first_name", "last_name"}
@@ -28,11 +29,12 @@ class PartnerCenterUserAdmin(UserAdmin):
 
     @transaction.atomic
     def delete_model(self, request, obj):
-        pool_version_bump_for_staff(user_id=obj.pk, create=False)  # its leads lose their owner
+        partner_ids = staff_partner_ids(user_ids=[obj.pk])  # before its staff row goes
         super().delete_model(request, obj)
+        pool_version_bump(partner_ids=partner_ids, create=False)  # its leads lost their owner
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
-        for user_id in queryset.values_list("pk", flat=True):
-            pool_version_bump_for_staff(user_id=user_id, create=False)
+        partner_ids = staff_partner_ids(user_ids=list(queryset.values_list("pk", flat=True)))
         super().delete_queryset(request, queryset)
+        pool_version_bump(partner_ids=partner_ids, create=False)

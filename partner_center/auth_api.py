@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from core import roles
 from core.auth import ExpiringTokenAuthentication, api_token_issue
 from creators.serializers import CreatorRefSerializer, PartnerRefSerializer
+from routing import services as routing_services
 
 
 class MeSerializer(serializers.Serializer):
@@ -20,6 +21,13 @@ class MeSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=["seller", "creator", "admin"], allow_null=True)
     partner = PartnerRefSerializer(allow_null=True)
     creator = CreatorRefSerializer(allow_null=True)
+    away = serializers.BooleanField(
+        allow_null=True, help_text="A seller's away flag (assignment rules skip them); else null."
+    )
+
+
+class MeAwaySerializer(serializers.Serializer):
+    away = serializers.BooleanField()
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -123,6 +131,19 @@ class MeView(APIView):
                     "creator": (
                         {"handle": creator.handle, "tier": creator.tier} if creator else None
                     ),
+                    "away": user.partner_staff.away if partner else None,
                 }
             ).data
         )
+
+    @extend_schema(
+        request=MeAwaySerializer,
+        responses={200: MeSerializer},
+        description="`{away}`: a seller marks themself away (assignment rules skip them) or "
+        "back. Anyone else answers 400 naming `away`.",
+    )
+    def patch(self, request):
+        body = MeAwaySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        routing_services.staff_away_set(user=request.user, away=body.validated_data["away"])
+        return self.get(request)

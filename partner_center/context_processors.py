@@ -21,15 +21,22 @@ def navigation(request):
             lambda: notification_unread_count(partner=partner, user=user)
         )
     elif role == roles.CREATOR:
+        from notifications.selectors import notification_unread_count
+
         context["me_creator"] = roles.creator_of(user)
+        context["unread_notifications"] = functools.cache(
+            lambda: notification_unread_count(partner=None, user=user)
+        )
     return context
 
 
 def rules(request):
     """The product's figures that pages state: the Silver gate and the authorization days."""
     from creators.services import silver_threshold
+    from leads.models import CloseReason
 
     return {
+        "close_reasons": CloseReason.choices,  # the sellers' close and remove forms
         "silver_threshold": silver_threshold,  # a callable: read only by pages that print it
         "authorization_days": settings.AUTHORIZATION_DAYS,
     }

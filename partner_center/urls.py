@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from notifications import pages as notification_pages
+
 from . import views
 from .auth import login_throttled
 
@@ -16,13 +18,20 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/notifications/",
+        notification_pages.notification_preferences,
+        name="notification_preferences",
+    ),
     # The admin's own login, ahead of the admin's URLs, with the same per-address limit.
     path("admin/login/", login_throttled(admin.site.login), name="admin_login"),
     path("admin/", admin.site.urls),
     path("ec/", include("leads.ec_urls")),
     path("ec/messages/", include("im.creator_urls")),
+    path("seller/settings/", include("routing.urls")),
     path("seller/", include("leads.urls")),
     path("seller/im/", include("im.urls")),
+    path("seller/tasks/", include("followup.urls")),
     path("seller/notifications/", include("notifications.urls")),
     path("api/v1/", include("partner_center.api.urls")),
 ]

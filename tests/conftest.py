@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from creators.models import Tier
 
 from .factories import CreatorUserFactory, PartnerFactory, SellerFactory, UserFactory
+from .pool_version_guard import PoolVersionGuard
 
 
 @pytest.fixture
@@ -107,6 +108,31 @@ def _fresh_cache():
     clear_cache()
     yield
     clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _pool_version_guard(request):
+    """Fail a test whose service wrote the pool's tables without bumping its version
+    (tests/pool_version_guard.py), in every test that runs inside its own transaction.
+    `@pytest.mark.no_pool_version_guard` turns it off."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if transactional or request.node.get_closest_marker("no_pool_version_guard"):
+        # Without the test's own transaction the outermost service transaction is a real
+        # BEGIN/COMMIT, which the guard cannot see: it watches savepoints.
+        yield
+        return
+    guard = PoolVersionGuard()
+    with connection.execute_wrapper(guard):
+        yield
+    if guard.violations:
+        pytest.fail(
+            "A write to the Leads Pool's tables committed without pool_version_bump: "
+            + guard.violations[0]
+        )
 
 
 @pytest.fixture(scope="session", autouse=True)

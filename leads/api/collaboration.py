@@ -9,6 +9,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -20,9 +21,11 @@ from creators.serializers import TIER_KEYS, PartnerRefSerializer
 from creators.services import SILVER_SOURCE_THRESHOLD
 
 from .. import selectors
-from ..models import CollaborationRequest, LeadStatus
-from ..serializers import LicensedDataSerializer
+from ..models import CollaborationRequest, FirstResponse, LeadStatus
+from ..request_state import STATE_LABELS, request_state, with_thread_ids
+from ..serializers import CloseReasonSerializer, LicensedDataSerializer
 from ..services import NotEligible, collaboration_request_submit
+from ..services.renewal import collaboration_request_renew
 
 CREATOR_STATUSES = [*LeadStatus.values, "authorization_expired"]
 
@@ -43,6 +46,34 @@ class CollaborationRequestSerializer(serializers.ModelSerializer):
     licensed_data = LicensedDataSerializer(
         read_only=True, help_text="The snapshot of your data the partner sees until the expiry."
     )
+    state = serializers.SerializerMethodField(
+        help_text="open (waiting for a first reply), answered, collaborating, closed (by the "
+        "partner, or replaced by a newer request) or removed (from the partner's Leads Pool)."
+    )
+    answered_at = serializers.DateTimeField(
+        source="first_response_at", read_only=True, allow_null=True
+    )
+    answered_by = serializers.SerializerMethodField(
+        help_text="How the partner first answered: message, status (a status change), or null."
+    )
+    closed_at = serializers.SerializerMethodField()
+    close_reason = serializers.SerializerMethodField(
+        help_text="The partner's reason when closing or removing: {code, text}, or null."
+    )
+    licensed_data_shared = serializers.SerializerMethodField(
+        help_text="Whether the partner still sees your licensed data (false once the "
+        "authorization ended: no longer shared)."
+    )
+    renewable = serializers.SerializerMethodField(
+        help_text="Whether POST …/renew/ would be accepted now (the last 48 hours or after)."
+    )
+    thread = serializers.IntegerField(
+        source="thread_id",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Your IM conversation with the partner (/ec/messages/<thread>/), or null.",
+    )
 
     class Meta:
         model = CollaborationRequest
@@ -56,6 +87,14 @@ class CollaborationRequestSerializer(serializers.ModelSerializer):
             "authorization_expires_at",
             "authorization_active",
             "licensed_data",
+            "state",
+            "answered_at",
+            "answered_by",
+            "closed_at",
+            "close_reason",
+            "licensed_data_shared",
+            "renewable",
+            "thread",
         ]
         read_only_fields = fields
 
@@ -71,6 +110,35 @@ class CollaborationRequestSerializer(serializers.ModelSerializer):
 
     def get_authorization_active(self, obj) -> bool:
         return obj.is_authorized(self._now())
+
+    def _state(self, obj):
+        cache = self.context.setdefault("states", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = request_state(obj, self._now())
+        return cache[obj.pk]
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(STATE_LABELS)))
+    def get_state(self, obj) -> str:
+        return self._state(obj).state
+
+    @extend_schema_field(serializers.ChoiceField(choices=FirstResponse.values, allow_null=True))
+    def get_answered_by(self, obj):
+        return self._state(obj).answered_by or None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_closed_at(self, obj):
+        closed = self._state(obj).closed_at
+        return None if closed is None else serializers.DateTimeField().to_representation(closed)
+
+    @extend_schema_field(CloseReasonSerializer(allow_null=True))
+    def get_close_reason(self, obj):
+        return self._state(obj).close_reason
+
+    def get_licensed_data_shared(self, obj) -> bool:
+        return self._state(obj).licensed_data_shared
+
+    def get_renewable(self, obj) -> bool:
+        return self._state(obj).renewable
 
 
 class CollaborationRequestCreateSerializer(serializers.Serializer):
@@ -96,6 +164,14 @@ class BelowSilverSerializer(serializers.Serializer):
     required_tier = serializers.CharField(required=False)
     required_live_gmv_30d = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False
+    )
+
+
+class RenewSerializer(serializers.Serializer):
+    consent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="You allow the partner to see your licensed data for 7 more days.",
     )
 
 
@@ -128,7 +204,11 @@ class CollaborationRequestViewSet(
     serializer_class = CollaborationRequestSerializer
 
     def get_queryset(self):
-        return selectors.collaboration_request_list(creator=creator_of(self.request.user))
+        if getattr(self, "swagger_fake_view", False):
+            return CollaborationRequest.objects.none()
+        return with_thread_ids(
+            selectors.collaboration_request_list(creator=creator_of(self.request.user))
+        )
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
@@ -186,3 +266,35 @@ class CollaborationRequestViewSet(
             self.get_serializer(request_obj).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
+
+    @extend_schema(
+        request=RenewSerializer,
+        responses={
+            200: OpenApiResponse(
+                CollaborationRequestSerializer, description="Renewed for 7 days from now."
+            ),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="`renew`: outside the last 48 hours of the authorization; "
+                "`consent`: consent: true is required.",
+            ),
+            403: OpenApiResponse(BelowSilverSerializer, description="Below Silver."),
+        },
+        description="Renew your data authorization for 7 days from now, within its last 48 "
+        "hours or after its end. The partner sees your licensed data as of now and is told. "
+        "After the end (or a close) it works as a new request.",
+    )
+    @action(detail=True, methods=["post"])
+    def renew(self, request, pk=None):
+        collaboration = self.get_object()
+        body = RenewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            renewed = collaboration_request_renew(
+                request=collaboration,
+                creator=creator_of(request.user),
+                consent=body.validated_data.get("consent", False),
+            )
+        except NotEligible as refusal:
+            return Response(below_silver_body(refusal), status=status.HTTP_403_FORBIDDEN)
+        return Response(self.get_serializer(self.get_queryset().get(pk=renewed.pk)).data)

@@ -20,7 +20,7 @@ from core.roles import IsSeller, seller_partner
 from .. import selectors, services
 from ..export import lead_csv_lines
 from ..filters import LeadPoolFilter
-from ..models import Lead
+from ..models import Lead, LeadStatus
 from ..serializers import (
     LeadBulkResultSerializer,
     LeadBulkSerializer,
@@ -29,6 +29,7 @@ from ..serializers import (
     LeadStatsSerializer,
     LeadStatusSerializer,
 )
+from ..services.closing import close_reason_parse
 from . import pool_cache
 
 
@@ -149,7 +150,9 @@ class LeadViewSet(
     def partial_update(self, request, *args, **kwargs):
         lead = self.get_object()
         unknown = (
-            sorted(set(request.data) - {"status", "owner"}) if hasattr(request.data, "keys") else []
+            sorted(set(request.data) - {"status", "owner", "close_reason"})
+            if hasattr(request.data, "keys")
+            else []
         )
         if unknown:
             raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
@@ -168,8 +171,11 @@ class LeadViewSet(
                 )
                 lead = services.lead_assign(lead=lead, owner=owner, user=request.user)
             if "status" in changes:
+                reason = close_reason_parse(request.data.get("close_reason"))
+                if reason and changes["status"] != LeadStatus.CLOSED:
+                    raise ValidationError({"close_reason": ["Only when the status is closed."]})
                 lead = services.lead_set_status(
-                    lead=lead, status=changes["status"], user=request.user
+                    lead=lead, status=changes["status"], user=request.user, close_reason=reason
                 )
         lead = selectors.lead_get(partner=seller_partner(request.user), lead_id=lead.pk)
         return Response(LeadSerializer(lead, context=self.get_serializer_context()).data)
@@ -220,6 +226,7 @@ class LeadViewSet(
             filters=data.get("filters"),
             status=data.get("status"),
             owner_id=data.get("owner"),
+            close_reason=data.get("close_reason"),
         )
         return Response(
             LeadBulkResultSerializer({"updated": result.updated, "skipped": result.skipped}).data

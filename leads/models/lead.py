@@ -189,6 +189,12 @@ class Lead(Authorization, models.Model):
                 name="lead_pool_expiry_idx",
                 condition=Q(removed_at__isnull=True, authorization_expires_at__isnull=False),
             ),
+            # The purge at expiry: leads still holding licensed figures, by expiry.
+            models.Index(
+                fields=["authorization_expires_at"],
+                name="lead_licensed_idx",
+                condition=Q(licensed_data__isnull=False),
+            ),
             # "Awaiting a first reply" and "overdue": unanswered requests by due time.
             models.Index(
                 fields=["partner", "response_due_at", "id"],

@@ -55,6 +55,9 @@ class CollaborationRequest(Authorization, models.Model):
     # Why the partner closed or removed it (the creator's request page says it).
     close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True)
     close_reason_text = models.CharField(max_length=200, blank=True)
+    # When the licensed figures were erased (the authorization ended): nothing licensed is
+    # kept past the days the creator consented to, not even for an audit.
+    licensed_data_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The creator was told their authorization ends within 24 hours / has ended.
     creator_ending_notified_at = models.DateTimeField(null=True, blank=True)
 
@@ -79,6 +82,12 @@ class CollaborationRequest(Authorization, models.Model):
                 fields=["response_due_at"],
                 name="request_unanswered_idx",
                 condition=Q(is_open=True, first_response_at__isnull=True),
+            ),
+            # The purge at expiry: requests still holding licensed figures, by expiry.
+            models.Index(
+                fields=["authorization_expires_at"],
+                name="request_licensed_idx",
+                condition=Q(licensed_data_purged_at__isnull=True),
             ),
             # Partner responsiveness: a partner's requests of the last 90 days.
             models.Index(fields=["partner", "submitted_at"], name="request_partner_time_idx"),

@@ -24,8 +24,13 @@ from .common import freshness, lead_row_facts_attach
 
 
 def _pool_url_or_none(url: str) -> str | None:
-    """`url` if it is the Leads Pool on this site (any filters), else None."""
-    parts = urlsplit(url or "")
+    """`url` if it is the Leads Pool on this site (any filters), else None (anything that is
+    not a URL, `http://[` included: the HX-Current-URL header and the `pool` field are input,
+    and they are read after a write has committed)."""
+    try:
+        parts = urlsplit(url if isinstance(url, str) else "")
+    except ValueError:
+        return None
     pool_path = reverse("leads:pool")
     if parts.path != pool_path:
         return None

@@ -6,17 +6,25 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from core.pagination import PAGE_SIZE, page_number_parse
 from core.replica import use_replica
 from core.roles import creator_of, creator_required
 from core.throttles import page_post_throttled, too_fast_message
 from creators.models import Partner
-from creators.selectors import partner_directory, partner_listed_get
+from creators.selectors import (
+    DIRECTORY_ORDERINGS,
+    partner_directory,
+    partner_listed_get,
+    partner_responsiveness_text,
+)
 
 from .. import selectors as lead_selectors
 from ..forms import CollaborationRequestForm
+from ..request_state import request_state, with_thread_ids
 from ..services import NotEligible, collaboration_request_submit, silver_gate
+from ..services.renewal import collaboration_request_renew
 
 PARTNERS_PAGE_SIZE = 24  # a 2-, 3- or 4-column card grid fills evenly
 
@@ -27,20 +35,36 @@ def partner_list(request):
     """Top LIVE Partner: a VIP list for Silver+ creators; a plain directory for the rest."""
     creator = creator_of(request.user)
     query = request.GET.get("q", "").strip()[:100]
+    ordering = request.GET.get("ordering", "name")
+    ordering = ordering if ordering in DIRECTORY_ORDERINGS else "name"
     # A malformed `page` is a 400 naming it; a page past the end shows the last page.
-    page = Paginator(partner_directory(search=query), PARTNERS_PAGE_SIZE).get_page(
-        page_number_parse(request.GET.get("page"))
-    )
+    page = Paginator(
+        partner_directory(search=query, ordering=ordering), PARTNERS_PAGE_SIZE
+    ).get_page(page_number_parse(request.GET.get("page")))
+    partners = list(page.object_list)
+    for partner in partners:
+        partner.responsiveness_text = partner_responsiveness_text(partner)
     context = {
         "nav": "partners",
         "creator": creator,
         "page": page,
-        "partners": page.object_list,
+        "partners": partners,
         "q": query,
+        "ordering": ordering,
+        "silver_gap": _silver_gap(creator),
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "ec/_partner_cards.html", context)
     return render(request, "ec/partner_list.html", context)
+
+
+def _silver_gap(creator):
+    """What the Silver gate says this creator still needs (None at Silver or above)."""
+    try:
+        silver_gate(creator=creator)
+    except NotEligible as refusal:
+        return refusal.gap
+    return None
 
 
 def _listed_partner(slug):
@@ -51,10 +75,12 @@ def _listed_partner(slug):
 
 
 def _with_status(requests, now):
-    """Attach what the creator sees (status and authorization) to each of their requests."""
+    """Attach what the creator sees (state and authorization) to each of their requests."""
     for collaboration in requests:
-        collaboration.status_key, collaboration.status_label = collaboration.creator_status(now)
-        collaboration.authorized = collaboration.is_authorized(now)
+        collaboration.facts = request_state(collaboration, now)
+        collaboration.status_key = collaboration.facts.state
+        collaboration.status_label = collaboration.facts.label
+        collaboration.authorized = collaboration.facts.licensed_data_shared
     return requests
 
 
@@ -81,6 +107,8 @@ def partner_detail(request, slug):
             # Newest first: only the newest can still be pending.
             "open_request": requests[0] if requests and requests[0].is_pending(now) else None,
             "now": now,
+            "silver_gap": _silver_gap(creator),
+            "responsiveness_text": partner_responsiveness_text(partner),
         },
     )
 
@@ -166,11 +194,7 @@ def request_collaborate(request, slug):
 def request_result(request, request_id):
     """The above-Silver result page: submitted, what the partner sees, until when."""
     creator = creator_of(request.user)
-    collaboration = (
-        lead_selectors.collaboration_request_list(creator=creator).filter(pk=request_id).first()
-    )
-    if collaboration is None:
-        raise Http404
+    collaboration = _own_request(creator, request_id)
     now = timezone.now()
     _with_status([collaboration], now)
     return render(
@@ -180,10 +204,46 @@ def request_result(request, request_id):
             "nav": "requests",
             "creator": creator,
             "collaboration": collaboration,
+            "facts": collaboration.facts,
             "repeat": request.GET.get("repeat") == "1",
             "now": now,
+            "silver_gap": _silver_gap(creator),
+            "renew_error": "",
         },
     )
+
+
+def _own_request(creator, request_id):
+    collaboration = (
+        with_thread_ids(lead_selectors.collaboration_request_list(creator=creator))
+        .filter(pk=request_id)
+        .first()
+    )
+    if collaboration is None:
+        raise Http404
+    return collaboration
+
+
+@creator_required
+@require_POST
+def request_renew(request, request_id):
+    """ "Renew for 7 days": the creator confirms with consent (the renewal service's rules)."""
+    creator = creator_of(request.user)
+    collaboration = _own_request(creator, request_id)
+    try:
+        renewed = collaboration_request_renew(
+            request=collaboration, creator=creator, consent=request.POST.get("consent") == "on"
+        )
+    except NotEligible as refusal:
+        messages.error(request, refusal.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Renewed: {collaboration.partner.name} sees your data for 7 more days."
+        )
+        return redirect("ec:request_result", request_id=renewed.pk)
+    return redirect("ec:request_result", request_id=collaboration.pk)
 
 
 @creator_required

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.pagination import DeferredJoinPaginator, page_number_parse, page_size
 from core.replica import use_replica
 from core.roles import seller_partner, seller_required
+from creators.selectors import partner_responsiveness_text, partners_median_responsiveness
 
 from .. import selectors, services
 from ..charts import dashboard_charts
@@ -24,6 +25,7 @@ from ..filters import (
     active_filter_chips,
 )
 from ..models import Lead, LeadSource, LeadStatus
+from ..services.closing import close_reason_parse
 from .common import freshness, lead_row_facts_attach
 from .detail import detail_answer, from_detail
 
@@ -139,6 +141,10 @@ def dashboard(request):
             "chips": active_filter_chips(request.GET),
             "query": query.urlencode(),
             "status_choices": LeadStatus.choices,
+            "responsiveness": {  # what creators see of this partner, and the median partner
+                "mine": partner_responsiveness_text(partner),
+                "median": partners_median_responsiveness(),
+            },
         },
         status=200 if valid else 400,
     )
@@ -160,9 +166,14 @@ def _same_query(a: QueryDict, b: QueryDict) -> bool:
     return pairs(a) == pairs(b)
 
 
+def _header_counts(partner, now) -> dict:
+    counts = selectors.lead_pool_header_counts(partner=partner, hours=EXPIRING_HOURS, now=now)
+    return {"expiring_count": counts["expiring"], "response_counts": counts}
+
+
 def _workspace_context(request, partner, now) -> dict:
     """The pool's workspace parts: owners (filter, column, bulk assign), the expiry count, and
-    the saved views as tabs. Three queries, whatever the pool's size."""
+    the saved views as tabs, the first-reply counts. Three queries, whatever the pool's size."""
     saved_views = list(selectors.saved_view_list(partner=partner, user=request.user))
     active = next(
         (view for view in saved_views if _same_query(QueryDict(view.query), request.GET)), None
@@ -171,10 +182,8 @@ def _workspace_context(request, partner, now) -> dict:
         "staff": list(selectors.staff_list(partner=partner)),
         "selected_owner": request.GET.get("owner", ""),
         "expiring_hours": EXPIRING_HOURS,
-        "expiring_count": selectors.lead_expiring_count(
-            partner=partner, hours=EXPIRING_HOURS, now=now
-        ),
         "expiring_selected": request.GET.get("expiring_within_hours", ""),
+        **_header_counts(partner, now),
         "saved_views": saved_views,
         "active_view": active,
         "all_leads_active": active is None
@@ -201,6 +210,16 @@ def _row(request, lead, error=""):
     )
 
 
+def _close_reason(request):
+    """The optional close reason of a seller's form (`close_reason`, `close_reason_text`)."""
+    code = request.POST.get("close_reason", "")
+    return (
+        close_reason_parse({"code": code, "text": request.POST.get("close_reason_text", "")})
+        if code
+        else None
+    )
+
+
 @seller_required
 @require_POST
 def lead_status(request, lead_id):
@@ -208,8 +227,12 @@ def lead_status(request, lead_id):
     lead = get_object_or_404(selectors.lead_pool(partner=seller_partner(request.user)), pk=lead_id)
     error = ""
     try:
+        status = request.POST.get("status", "")
         lead = services.lead_set_status(
-            lead=lead, status=request.POST.get("status", ""), user=request.user
+            lead=lead,
+            status=status,
+            user=request.user,
+            close_reason=_close_reason(request) if status == LeadStatus.CLOSED else None,
         )
     except ValidationError as exc:
         error = " ".join(exc.message_dict.get("status", exc.messages))
@@ -232,7 +255,11 @@ def lead_status(request, lead_id):
 def lead_remove(request, lead_id):
     """Remove from leads (soft); the partner is notified."""
     lead = get_object_or_404(selectors.lead_pool(partner=seller_partner(request.user)), pk=lead_id)
-    services.lead_remove(lead=lead, user=request.user)
+    try:
+        reason = _close_reason(request)
+    except ValidationError:
+        reason = None  # the reason is optional: a bad one is dropped, the removal stands
+    services.lead_remove(lead=lead, user=request.user, close_reason=reason)
     if from_detail(request):
         if not request.htmx:
             messages.success(request, f"@{lead.creator.handle} was removed from the Leads Pool.")

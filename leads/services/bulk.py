@@ -22,6 +22,7 @@ from .. import notices
 from ..filters import LeadPoolFilter, pool_query_check
 from ..models import Lead, LeadEvent, LeadStatus
 from ..pool_version import pool_version_bump
+from .closing import close_reason_parse
 from .owners import staff_member
 from .recount import partners_collaborating_recount
 from .sets import (
@@ -108,6 +109,7 @@ def leads_bulk_apply(
     filters: dict | None = None,
     status: str | None = None,
     owner_id: int | None = None,
+    close_reason=None,
 ) -> BulkResult:
     """Apply one action to many pool leads at once, all or nothing, one event per lead.
 
@@ -122,13 +124,16 @@ def leads_bulk_apply(
         )
     if action == "assign" and owner_id is not None:
         owner = staff_member(partner_id=partner.pk, user_id=owner_id)
+    reason = close_reason_parse(close_reason) if action in ("set_status", "remove") else None
+    if reason and action == "set_status" and status != LeadStatus.CLOSED:
+        raise ValidationError({"close_reason": ["Only when the status becomes closed."]})
     target = bulk_target(partner=partner, user=user, ids=ids, filters=filters)
     leads_lock(target)
     now = timezone.now()
 
     if action == "set_status":
         skipped = target.exclude(status=status).exclude(status__in=status_sources(status)).count()
-        updated = leads_status_set(target, status=status, user=user, now=now)
+        updated = leads_status_set(target, status=status, user=user, now=now, close_reason=reason)
         if updated:
             # The directory's collaborating-creators figure: a recount after the lead writes;
             # then the pool's version (its cached counts are recounted).
@@ -150,7 +155,7 @@ def leads_bulk_apply(
             )
         return BulkResult(updated=updated)
 
-    updated = leads_removed_set(target, user=user, now=now)
+    updated = leads_removed_set(target, user=user, now=now, close_reason=reason)
     if updated:
         partners_collaborating_recount(partner_ids=[partner.pk])
         pool_version_bump(partner_ids=[partner.pk])

@@ -8,12 +8,18 @@ from django.utils import timezone
 from core.jobs import job_run_record
 from core.models import JobRun
 from core.sql import db_value
-from creators.models import Creator
+from creators.models import Creator, Partner
 from notifications.models import NotificationKind
-from notifications.services import notification_insert_sql
+from notifications.services import notification_insert_sql, notifications_mail
 
 from ..models import CollaborationRequest, Lead
-from ..notices import authorization_expired_sql, lead_link_sql
+from ..notices import (
+    authorization_ended_sql,
+    authorization_expired_sql,
+    lead_link_sql,
+    request_link_sql,
+)
+from ..pool_version import pool_version_bump
 
 # The expiry's statements, built once; they take named parameters from one dict per run.
 # PostgreSQL marks and notifies in one statement (the UPDATE hands the requests it marked to
@@ -39,14 +45,58 @@ def _expire_notify_sql(expired: str) -> str:
     )
 
 
+def _ended_notify_sql(expired: str) -> str:
+    """The creators' "data sharing ended" notices (personal: partner NULL), one per request."""
+    return notification_insert_sql(
+        f"""
+        SELECT NULL, c.user_id, %(ended_kind)s, {authorization_ended_sql(partner="p.name")},
+               {request_link_sql("e.id")}, NULL, %(now)s
+        FROM {expired} e
+        JOIN {Creator._meta.db_table} c ON c.id = e.creator_id
+        JOIN {Partner._meta.db_table} p ON p.id = e.partner_id
+        """
+    )
+
+
 _EXPIRE_POSTGRES_SQL = f"""
-    WITH expired AS ({_EXPIRE_MARK_SQL} RETURNING lead_id),
-    notified AS ({_expire_notify_sql("expired")} RETURNING 1)
+    WITH expired AS ({_EXPIRE_MARK_SQL} RETURNING id, lead_id, creator_id, partner_id),
+    notified AS ({_expire_notify_sql("expired")} RETURNING 1),
+    ended AS ({_ended_notify_sql("expired")} RETURNING 1)
     SELECT (SELECT count(*) FROM expired), (SELECT count(*) FROM notified)
 """
-_EXPIRE_NOTIFY_SQLITE_SQL = _expire_notify_sql(
-    f"(SELECT lead_id FROM {_REQUEST_T} WHERE expired_at = %(now)s AND is_open = %(false)s)"
+_EXPIRED_NOW_SQLITE = (
+    f"(SELECT id, lead_id, creator_id, partner_id FROM {_REQUEST_T} "
+    "WHERE expired_at = %(now)s AND is_open = %(false)s)"
 )
+_EXPIRE_NOTIFY_SQLITE_SQL = _expire_notify_sql(_EXPIRED_NOW_SQLITE)
+_ENDED_NOTIFY_SQLITE_SQL = _ended_notify_sql(_EXPIRED_NOW_SQLITE)
+
+
+def licensed_data_purge(*, now: dt.datetime) -> int:
+    """Erase the licensed figures (GMV, sessions, viewers, categories: the whole snapshot the
+    authorization covered) of every request and lead whose authorization has ended; keep what
+    is not licensed (the creator's public profile, the request time and message, the status).
+    Returns how many requests it erased. Set-based, on the two partial indexes of what still
+    holds figures; a renewal re-reads the figures, so nothing is lost that is still shared."""
+    purged = CollaborationRequest.objects.filter(
+        licensed_data_purged_at__isnull=True, authorization_expires_at__lte=now
+    ).update(licensed_data={}, licensed_data_purged_at=now)
+    leads = Lead.objects.filter(licensed_data__isnull=False, authorization_expires_at__lte=now)
+    partner_ids = set(leads.order_by().values_list("partner_id", flat=True).distinct())
+    if partner_ids:
+        leads.update(licensed_data=None)
+        # The rows showed nothing licensed any more (hidden at read time), but they changed.
+        pool_version_bump(partner_ids=partner_ids)
+    return purged
+
+
+def licensed_data_purge_run(*, now: dt.datetime | None = None) -> JobRun:
+    """`purge_expired_licensed_data` on its own (the expiry job also purges, every run)."""
+    with job_run_record(job=JobRun.Job.EXPIRE_AUTHORIZATIONS) as run:
+        with transaction.atomic():
+            run.rows_changed = licensed_data_purge(now=now or timezone.now())
+            run.detail = "licensed data purged"
+    return run
 
 
 def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
@@ -54,14 +104,17 @@ def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
 
     The open request is the record of a lead's current authorization (a renewal or a close
     ends it first), so marking it expired is what makes the notice once-only: a rerun finds
-    nothing open and due. The lead itself is not written: its licensed data is hidden at read
-    time from `authorization_expires_at`, so the busy lead table and its indexes stay still
-    (and the pool's version with them: no count or page changes at an expiry).
-    A lead that was removed from the pool, or closed, gets no notice.
+    nothing open and due. In the same transaction the licensed figures of every ended
+    authorization are erased (`licensed_data_purge`): the creator consented to 7 days, so
+    no copy is kept, not in admin and not in any backup made after.
+    A lead that was removed from the pool, or closed, gets no notice. Each creator is told
+    their data sharing ended (authorization_ended, personal; email by their preference).
     """
+    now = now or timezone.now()
     params = {
-        "now": db_value(now or timezone.now()),
+        "now": db_value(now),
         "kind": NotificationKind.AUTHORIZATION_EXPIRED.value,
+        "ended_kind": NotificationKind.AUTHORIZATION_ENDED.value,
         "true": True,
         "false": False,
     }
@@ -75,4 +128,9 @@ def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
                 run.rows_changed = cursor.rowcount
                 if run.rows_changed:
                     cursor.execute(_EXPIRE_NOTIFY_SQLITE_SQL, params)
+                    cursor.execute(_ENDED_NOTIFY_SQLITE_SQL, params)
+            if run.rows_changed:
+                notifications_mail(kind=NotificationKind.AUTHORIZATION_ENDED, created_at=now)
+            purged = licensed_data_purge(now=now)
+            run.detail = f"licensed data erased from {purged} requests"
     return run

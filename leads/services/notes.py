@@ -1,32 +1,40 @@
 """Staff-only notes on a lead: any staff user of the partner writes; only the author edits."""
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.text import text_refuse_nul
+from core.text import text_clean
+from creators.models import PartnerStaff
 
 from ..models import NOTE_MAX_LENGTH, Lead, LeadEvent, LeadNote
+from ..notices import notice_mentioned
 from ..pool_version import pool_version_bump, pool_version_bump_for_leads
 
 
 def note_clean_body(body) -> str:
     """A note is plain text of 1 to 5,000 characters once trimmed."""
-    if not isinstance(body, str):
-        raise ValidationError({"body": ["A note is plain text."]})
-    body = text_refuse_nul(body.strip(), field="body")
-    if not body:
-        raise ValidationError({"body": ["Write the note first."]})
-    if len(body) > NOTE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "body": [
-                    f"A note can be at most {NOTE_MAX_LENGTH:,} characters "
-                    f"(this one has {len(body):,})."
-                ]
-            }
-        )
-    return body
+    return text_clean(
+        body, field="body", max_length=NOTE_MAX_LENGTH, what="A note", empty="Write the note first."
+    )
+
+
+# `@username`: Django's username characters; a trailing dot or dash ends the sentence.
+MENTION = re.compile(r"(?<![\w@.+-])@([\w.@+-]+)")
+
+
+def note_mentioned_users(*, lead: Lead, body: str, author) -> list:
+    """The colleagues (active staff of the lead's partner, never the author) that a note's
+    `@username`s name; anyone else's name is plain text."""
+    names = {match.rstrip(".-") for match in MENTION.findall(body)} - {""}
+    if not names:
+        return []
+    staff = PartnerStaff.objects.filter(
+        partner_id=lead.partner_id, user__username__in=names, user__is_active=True
+    ).exclude(user_id=getattr(author, "pk", None))
+    return [member.user for member in staff.select_related("user").order_by("user_id")]
 
 
 def _require_author(note: LeadNote, user) -> None:
@@ -48,6 +56,9 @@ def note_create(*, lead: Lead, author, body: str) -> LeadNote:
         lead=lead, kind=LeadEvent.Kind.NOTE_ADDED, actor=author, created_at=now
     )
     pool_version_bump(partner_ids=[lead.partner_id])  # the row's notes_count
+    mentioned = note_mentioned_users(lead=lead, body=body, author=author)
+    if mentioned:
+        notice_mentioned(lead=lead, note=note, author=author, users=mentioned)
     return note
 
 
@@ -58,9 +69,20 @@ def note_update(*, note: LeadNote, user, body: str) -> LeadNote:
     _require_author(note, user)
     if note.deleted_at is not None:
         raise ValidationError({"body": ["This note was deleted."]})
+    before = note.body
     note.body = note_clean_body(body)
     note.updated_at = timezone.now()
     note.save(update_fields=["body", "updated_at"])
+    # Only the colleagues this edit newly mentions: once per note.
+    lead = Lead.objects.select_related("creator", "partner").get(pk=note.lead_id)
+    known = {user.pk for user in note_mentioned_users(lead=lead, body=before, author=user)}
+    mentioned = [
+        member
+        for member in note_mentioned_users(lead=lead, body=note.body, author=user)
+        if member.pk not in known
+    ]
+    if mentioned:
+        notice_mentioned(lead=lead, note=note, author=user, users=mentioned)
     return note
 
 

@@ -93,12 +93,13 @@ def lead_add(*, partner: Partner, creator: Creator, user) -> tuple[Lead, bool]:
 
 
 @transaction.atomic
-def lead_remove(*, lead: Lead, user) -> bool:
-    """Remove from leads (soft) and notify the partner once; a repeat changes nothing."""
+def lead_remove(*, lead: Lead, user, close_reason: tuple[str, str] | None = None) -> bool:
+    """Remove from leads (soft) and notify the partner once; a repeat changes nothing. An
+    optional close reason (code, text) is kept for the creator's request page."""
     target = Lead.objects.in_pool().filter(pk=lead.pk)
     leads_lock(target)
     now = timezone.now()  # after the row lock: events sort in the order they commit
-    if not leads_removed_set(target, user=user, now=now):
+    if not leads_removed_set(target, user=user, now=now, close_reason=close_reason):
         return False
     lead.refresh_from_db()
     if lead.status == LeadStatus.COLLABORATING:
@@ -115,8 +116,11 @@ def lead_remove_for_creator(*, partner: Partner, creator: Creator, user) -> bool
 
 
 @transaction.atomic
-def lead_set_status(*, lead: Lead, status: str, user) -> Lead:
-    """Move a lead through the pipeline (new → contacted → collaborating, or closed)."""
+def lead_set_status(
+    *, lead: Lead, status: str, user, close_reason: tuple[str, str] | None = None
+) -> Lead:
+    """Move a lead through the pipeline (new → contacted → collaborating, or closed with an
+    optional reason)."""
     if status not in LeadStatus.values:
         raise ValidationError(
             {"status": [f"Unknown status {status!r}; use one of {', '.join(LeadStatus.values)}."]}
@@ -133,7 +137,9 @@ def lead_set_status(*, lead: Lead, status: str, user) -> Lead:
             {"status": [f"A {lead.get_status_display().lower()} lead cannot move to {status}."]}
         )
     from_status = lead.status
-    leads_status_set(target, status=status, user=user, now=timezone.now())
+    leads_status_set(
+        target, status=status, user=user, now=timezone.now(), close_reason=close_reason
+    )
     lead.refresh_from_db()
     if LeadStatus.COLLABORATING in (from_status, status):
         partners_collaborating_recount(partner_ids=[lead.partner_id])

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.clock import business_today
@@ -14,15 +14,21 @@ from core.mail import absolute_url, mail_queue
 from core.models import JobRun
 from core.sql import db_value
 from creators.models import Creator, PartnerStaff
-from notifications.models import NotificationKind
+from notifications.models import NotificationKind, NotificationPreference
+from notifications.selectors import DIGEST_KEY
 from notifications.services import notification_insert_sql
 
 from ..models import EXPIRING_SOON_HOURS, CollaborationRequest, ExpiryDigest, Lead
 from ..notices import authorization_expiring_sql, lead_link_sql, lead_url
+from .renewal import creators_ending_notify
 
 REMIND_WITHIN = dt.timedelta(hours=EXPIRING_SOON_HOURS)
 DIGEST_WITHIN = dt.timedelta(hours=48)
 DIGEST_MAX_LEADS = 50
+# More of the daily digest from the apps above leads (follow-up: each user's tasks due today),
+# registered in their AppConfig.ready(): each is called with `now` and answers
+# {user_id: [lines]} for the users it has something for.
+DIGEST_SECTIONS: list = []
 
 
 def expiring_authorizations_remind(*, now: dt.datetime | None = None) -> JobRun:
@@ -80,7 +86,8 @@ def expiring_authorizations_remind(*, now: dt.datetime | None = None) -> JobRun:
                         [NotificationKind.AUTHORIZATION_EXPIRING, when, when],
                     )
                     notified = cursor.rowcount
-            run.detail = f"{notified} notifications"
+            creators = creators_ending_notify(now=now)  # the creators' own "ends soon"
+            run.detail = f"{notified} notifications, {creators} creators told"
     return run
 
 
@@ -112,12 +119,18 @@ def _digest_body(*, user, leads: list[Lead], total: int, now: dt.datetime) -> st
     return "\n".join(lines)
 
 
+def digest_switched_off():
+    """Staff users who switched the daily digest off (/accounts/notifications/)."""
+    return NotificationPreference.objects.filter(kind=DIGEST_KEY, email=False).values("user_id")
+
+
 def expiry_digest_send(*, now: dt.datetime | None = None) -> JobRun:
     """Email each staff user (once per business day) the authorizations in their partner's
     pool that end within the next 48 hours, soonest first, each linked to its lead.
 
     An `ExpiryDigest` row per user and day records the send, so a rerun that day sends nothing
-    again. Users without an email address, or whose pool has nothing expiring, get nothing.
+    again. Users without an email address, or whose pool has nothing expiring and who have
+    nothing from DIGEST_SECTIONS (no tasks for today), get nothing.
     """
     now = now or timezone.now()
     today = business_today()
@@ -130,14 +143,23 @@ def expiry_digest_send(*, now: dt.datetime | None = None) -> JobRun:
             partner_totals = dict(
                 expiring.order_by().values_list("partner_id").annotate(total=Count("id"))
             )
-            if not partner_totals:
+            extras: dict[int, list[str]] = defaultdict(list)
+            for section in DIGEST_SECTIONS:
+                for user_id, lines in section(now=now).items():
+                    extras[user_id] += lines
+            if not partner_totals and not extras:
                 return run
             sent_today = ExpiryDigest.objects.filter(day=today).values("user_id")
             users = list(
                 get_user_model()
-                .objects.filter(is_active=True, partner_staff__partner_id__in=list(partner_totals))
+                .objects.filter(
+                    Q(partner_staff__partner_id__in=list(partner_totals)) | Q(pk__in=list(extras)),
+                    is_active=True,
+                    partner_staff__isnull=False,
+                )
                 .exclude(email="")
                 .exclude(pk__in=sent_today)
+                .exclude(pk__in=digest_switched_off())
                 .select_related("partner_staff")
                 .order_by("pk")
             )
@@ -145,7 +167,9 @@ def expiry_digest_send(*, now: dt.datetime | None = None) -> JobRun:
                 return run
             # Each partner's soonest leads, once per partner whatever its number of staff.
             leads_by_partner: dict[int, list[Lead]] = defaultdict(list)
-            for partner_id in {user.partner_staff.partner_id for user in users}:
+            for partner_id in {user.partner_staff.partner_id for user in users} & set(
+                partner_totals
+            ):
                 leads_by_partner[partner_id] = list(
                     expiring.filter(partner_id=partner_id)
                     .select_related("creator")
@@ -156,7 +180,7 @@ def expiry_digest_send(*, now: dt.datetime | None = None) -> JobRun:
                     ExpiryDigest(
                         user=user,
                         day=today,
-                        leads_count=partner_totals[user.partner_staff.partner_id],
+                        leads_count=partner_totals.get(user.partner_staff.partner_id, 0),
                         sent_at=now,
                     )
                     for user in users
@@ -164,14 +188,19 @@ def expiry_digest_send(*, now: dt.datetime | None = None) -> JobRun:
             )
             for user in users:
                 partner_id = user.partner_staff.partner_id
-                total = partner_totals[partner_id]
-                mail_queue(
-                    to=[user.email],
-                    subject=f"{total} authorization{'s' if total != 1 else ''} "
-                    "expire within 48 hours",
-                    body=_digest_body(
-                        user=user, leads=leads_by_partner[partner_id], total=total, now=now
-                    ),
+                total = partner_totals.get(partner_id, 0)
+                body = _digest_body(
+                    user=user, leads=leads_by_partner[partner_id], total=total, now=now
                 )
+                if extras.get(user.pk):
+                    if not total:  # tasks only: the greeting, not the expiry paragraph
+                        body = body.split("\n", 1)[0] + "\n"
+                    body += "\n" + "\n".join(extras[user.pk]) + "\n"
+                subject = (
+                    f"{total} authorization{'s' if total != 1 else ''} expire within 48 hours"
+                    if total
+                    else "Your follow-up tasks for today"
+                )
+                mail_queue(to=[user.email], subject=subject, body=body)
             run.rows_changed = len(users)
     return run

@@ -13,7 +13,9 @@ import datetime as dt
 from django.db.models import Q
 
 from ..models import CollaborationRequest, FirstResponse, Lead
+from ..notices import notice_partner_replied
 from ..pool_version import pool_version_bump
+from .responsiveness import partner_responsiveness_on_commit
 
 
 def response_due_at(*, partner, submitted_at: dt.datetime) -> dt.datetime:
@@ -39,7 +41,14 @@ def _stamp(lead_ids: list[int], *, at: dt.datetime, kind: str) -> int:
 def first_responses_by_status(*, lead_ids: list[int], at: dt.datetime) -> int:
     """A person moved these leads (the caller knows they moved): the ones still waiting for
     a first reply are answered now, by a status change. Returns how many."""
-    return _stamp(lead_ids, at=at, kind=FirstResponse.STATUS)
+    stamped = _stamp(lead_ids, at=at, kind=FirstResponse.STATUS)
+    if stamped:
+        partner_ids = set(
+            Lead.objects.filter(pk__in=lead_ids).values_list("partner_id", flat=True).distinct()
+        )
+        if len(partner_ids) == 1:
+            partner_responsiveness_on_commit(partner_id=partner_ids.pop())
+    return stamped
 
 
 def first_response_by_message(*, partner_id: int, creator_id: int, at: dt.datetime) -> bool:
@@ -57,4 +66,12 @@ def first_response_by_message(*, partner_id: int, creator_id: int, at: dt.dateti
     if not _stamp(waiting, at=at, kind=FirstResponse.MESSAGE):
         return False
     pool_version_bump(partner_ids=[partner_id])  # rows show the reply and its response filter
+    answered = (
+        CollaborationRequest.objects.filter(lead_id=waiting[0], is_open=True)
+        .select_related("partner", "creator__user")
+        .first()
+    )
+    if answered is not None:
+        notice_partner_replied(request=answered)
+    partner_responsiveness_on_commit(partner_id=partner_id)
     return True

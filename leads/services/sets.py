@@ -16,6 +16,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 
 from ..models import CollaborationRequest, Lead, LeadEvent, LeadStatus
+from .closing import requests_move_prepare, requests_moved_record
 from .responses import first_responses_by_status, unanswered_q
 
 CHUNK = 500
@@ -246,11 +247,12 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def leads_status_set(target_qs, *, status: str, user, now) -> int:
+def leads_status_set(target_qs, *, status: str, user, now, close_reason=None) -> int:
     """Move the target leads that may move (LEAD_STATUS_FLOW) to `status`; returns how many.
 
     A person's move answers a request still waiting for its first reply (the first-response
-    clock); a job's move (no user) does not.
+    clock); a job's move (no user) does not. Closing stores the optional `close_reason`
+    (code, text); each creator whose request moved is told (closing.requests_moved_record).
     """
     sources = status_sources(status)
     waiting = []
@@ -258,9 +260,15 @@ def leads_status_set(target_qs, *, status: str, user, now) -> int:
         waiting = list(
             target_qs.filter(unanswered_q(), status__in=sources).values_list("pk", flat=True)
         )
+    request_ids = requests_move_prepare(
+        moving=target_qs.filter(status__in=sources, removed_at__isnull=True),
+        closing=status == LeadStatus.CLOSED,
+        close_reason=close_reason,
+    )
     apply = _set_status_pg if _postgres() else _set_status_chunked
     moved = apply(target_qs, status=status, sources=sources, user=user, now=now)
     first_responses_by_status(lead_ids=waiting, at=now)
+    requests_moved_record(request_ids=request_ids, status=status, close_reason=close_reason)
     return moved
 
 
@@ -270,10 +278,16 @@ def leads_owner_set(target_qs, *, owner_id, user, now) -> int:
     return apply(target_qs, owner_id=owner_id, user=user, now=now)
 
 
-def leads_removed_set(target_qs, *, user, now) -> int:
-    """Remove the target leads from the pool (soft); returns how many were in it."""
+def leads_removed_set(target_qs, *, user, now, close_reason=None) -> int:
+    """Remove the target leads from the pool (soft); returns how many were in it. The optional
+    `close_reason` is stored; each creator with an open request is told."""
+    request_ids = requests_move_prepare(
+        moving=target_qs.filter(removed_at__isnull=True), closing=True, close_reason=close_reason
+    )
     apply = _remove_pg if _postgres() else _remove_chunked
-    return apply(target_qs, user=user, now=now)
+    removed = apply(target_qs, user=user, now=now)
+    requests_moved_record(request_ids=request_ids, removed=True, close_reason=close_reason)
+    return removed
 
 
 def changed_lead(*, kind, user, now) -> Lead | None:

@@ -61,6 +61,13 @@ def history_entry(event) -> str:
     events, and the same line as template markup costs several times more to render. Names
     are escaped; the rest is this module's own text."""
     moved = ""
+    if event.kind == "assigned" and event.text and not event.actor_id:
+        # Made by an assignment rule (routing): the event's text is the rule's name.
+        after = event.to_owner.get_username() if event.to_owner_id else "no one"
+        return mark_safe(  # noqa: S308 - every inserted value is escaped or a <time> built here
+            f"{utc_time(event.created_at)} UTC · <strong>Assigned to {escape(after)}</strong>"
+            f" by rule {escape(event.text)}"
+        )
     if event.kind == "assigned":
         before = event.from_owner.get_username() if event.from_owner_id else "no one"
         after = event.to_owner.get_username() if event.to_owner_id else "no one"
@@ -145,4 +152,10 @@ def note_item(context, note) -> str:
             csrf,
             pool,
         )
-    return format_html('<li data-testid="note" data-note="{}">{}{}</li>', note.pk, head, forms)
+    return format_html(
+        '<li id="note-{}" data-testid="note" data-note="{}">{}{}</li>',
+        note.pk,
+        note.pk,
+        head,
+        forms,
+    )

@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("notifications.api_urls")),
     path("", include("leads.api_urls")),
     path("", include("im.api_urls")),
+    path("", include("routing.api_urls")),
+    path("", include("followup.api_urls")),
 ]

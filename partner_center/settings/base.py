@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "creators",
     "notifications",
     "leads",
+    "routing",
+    "followup",
     "im",
     "demo",
 ]
@@ -308,11 +310,30 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=10),
         "options": {"expires": 50 * 60},
     },
+    # Partner responsiveness (90 days of requests); first responses refresh their partner.
+    "refresh-partner-responsiveness-daily": {
+        "task": "leads.tasks.refresh_partner_responsiveness_task",
+        "schedule": crontab(minute=45, hour=3),
+        "options": {"expires": 6 * 60 * 60},
+    },
     # Daily expiry digest email to every staff user (07:00 business time, before the workday).
     "send-expiry-digest-daily": {
         "task": "leads.tasks.send_expiry_digest_task",
         "schedule": crontab(minute=0, hour=7),
         "options": {"expires": 6 * 60 * 60},
+    },
+    # First-response escalation: the owner (or every staff user) is told once when a request
+    # enters the last 25% of its response window, and once when its deadline passes.
+    "escalate-unanswered-requests-hourly": {
+        "task": "leads.tasks.escalate_unanswered_requests_task",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 50 * 60},
+    },
+    # Due follow-up tasks: each assignee is told once when an open task falls due.
+    "remind-due-tasks-hourly": {
+        "task": "followup.tasks.remind_due_tasks_task",
+        "schedule": crontab(minute=25),
+        "options": {"expires": 50 * 60},
     },
 }
 

@@ -13,6 +13,7 @@ from im.models import Thread
 from leads.models import CollaborationRequest, LeadNote, SavedView
 from leads.services import collaboration_request_submit, lead_add, note_create, saved_view_create
 from notifications.models import Notification
+from routing.services import assignment_rule_create
 from tests.factories import (
     CreatorUserFactory,
     MessageFactory,
@@ -86,6 +87,18 @@ ROUTES = {
     "lead-note-list": ({"lead_pk": "lead"}, ["GET", "POST"]),
     "lead-note-detail": ({"lead_pk": "lead", "pk": "note"}, ["PATCH", "DELETE"]),
     "saved-view-detail": ({"pk": "saved_view"}, ["DELETE"]),
+    "routing:settings": ({}, ["GET"]),
+    "routing:response_target": ({}, ["POST"]),
+    "routing:away": ({}, ["POST"]),
+    "routing:rule_create": ({}, ["POST"]),
+    "routing:rule_update": ({"rule_id": "rule"}, ["POST"]),
+    "routing:rule_delete": ({"rule_id": "rule"}, ["POST"]),
+    "routing:rule_move": ({"rule_id": "rule"}, ["POST"]),
+    "routing:rule_active": ({"rule_id": "rule"}, ["POST"]),
+    "assignment-rule-list": ({}, ["GET", "POST"]),
+    "assignment-rule-detail": ({"pk": "rule"}, ["PATCH", "DELETE"]),
+    "assignment-rule-preview": ({"pk": "rule"}, ["GET"]),
+    "partner-settings": ({}, ["GET", "PATCH"]),
     "collaboration-request-detail": ({"pk": "request"}, ["GET"]),
     "thread-detail": ({"pk": "thread"}, ["GET"]),
     "thread-messages": ({"pk": "thread"}, ["GET", "POST"]),
@@ -156,6 +169,13 @@ def foreign():
         "lead": lead.pk,
         "note": note.pk,
         "saved_view": view.pk,
+        "rule": assignment_rule_create(
+            partner=partner_b,
+            name="zz secret rule",
+            query="",
+            strategy="round_robin",
+            members=[seller_b.pk],
+        ).pk,
         "notification": Notification.objects.filter(partner=partner_b).first().pk,
         "public_creator": other.handle,
         "public_partner": partner_b.pk,

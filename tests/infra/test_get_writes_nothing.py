@@ -19,6 +19,7 @@ from core.auth import api_token_issue
 from core.models import JobRun
 from creators.models import Partner
 from creators.services import tiers_refresh
+from followup.services import task_create
 from im.models import Side
 from im.services import message_send, thread_open
 from leads.models import CollaborationRequest, Lead
@@ -30,6 +31,7 @@ from leads.services import (
     saved_view_create,
 )
 from notifications.models import Notification
+from routing.services import assignment_rule_create
 from tests.factories import CreatorDailyStatsFactory, CreatorUserFactory
 
 # Query strings that make a GET do more than its bare route: a link that names a creator
@@ -53,6 +55,8 @@ EXTRA_GETS = [
 
 # Which object an API route's `<pk>` names, by the route's prefix.
 API_PK = {
+    "/api/v1/assignment-rules/": "rule",
+    "/api/v1/tasks/": "task",
     "/api/v1/leads/<lead_pk>/notes/": "note",
     "/api/v1/saved-views/": "saved_view",
     "/api/v1/partners/": "partner",
@@ -78,6 +82,12 @@ def world(partner_a, seller_a, creator_silver, creator_bronze, admin_user):
     note = note_create(lead=Lead.objects.order_by("pk").first(), author=seller_a, body="Note")
     view = saved_view_create(owner=seller_a, partner=partner_a, name="View", query="status=new")
     new_creator = CreatorUserFactory(handle="no_thread_yet")
+    task = task_create(
+        lead=Lead.objects.order_by("pk").first(),
+        user=seller_a,
+        title="Call",
+        due_at=note.created_at,
+    )
     return {
         "partner": partner_a.pk,
         "slug": partner_a.slug,
@@ -92,6 +102,10 @@ def world(partner_a, seller_a, creator_silver, creator_bronze, admin_user):
         "content_type": ContentType.objects.get_for_model(Partner).pk,
         "note": note.pk,
         "saved_view": view.pk,
+        "task": task.pk,
+        "rule": assignment_rule_create(
+            partner=partner_a, name="Rule", query="", strategy="round_robin", members=[seller_a.pk]
+        ).pk,
     }
 
 
@@ -125,6 +139,8 @@ def _fill(route: str, ids: dict) -> str:
             "lead_pk": "lead",
             "note_id": "note",
             "view_id": "saved_view",
+            "task_id": "task",
+            "rule_id": "rule",
         }.get(name, name)
         assert key in ids, f"teach this test the parameter {name!r} of {route}"
         return str(ids[key])

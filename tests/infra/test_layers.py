@@ -9,7 +9,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # An app may import the apps of a lower rank, never its own rank's others or a higher one.
-RANK = {"core": 0, "creators": 1, "notifications": 2, "leads": 3, "im": 4}
+RANK = {
+    "core": 0,
+    "creators": 1,
+    "notifications": 2,
+    "leads": 3,
+    "im": 4,
+    "routing": 4,
+    "followup": 4,
+}
 SHELL = {"partner_center", "demo"}
 MAX_MODULE_LINES = 400
 MAX_INIT_LINES = 40

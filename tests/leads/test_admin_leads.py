@@ -14,7 +14,7 @@ from leads.models import (
     LeadEvent,
     LeadStatus,
 )
-from leads.services import collaboration_request_submit, lead_add
+from leads.services import authorizations_expire, collaboration_request_submit, lead_add
 from notifications.models import Notification, NotificationKind
 from tests.factories import (
     CreatorDailyStatsFactory,
@@ -107,7 +107,7 @@ def test_the_changelist_runs_a_constant_number_of_queries(
         assert client.get(LEADS).status_code == 200
 
 
-def test_expired_licensed_data_is_hidden_from_staff_and_audited_for_superusers(
+def test_expired_licensed_data_is_hidden_from_everyone_then_erased(
     client, staff, admin_user, requested
 ):
     lead = Lead.objects.get()
@@ -128,9 +128,18 @@ def test_expired_licensed_data_is_hidden_from_staff_and_audited_for_superusers(
             "expired — hidden" in client.get("/admin/leads/collaborationrequest/").content.decode()
         )
 
-        client.force_login(admin_user)
+        client.force_login(admin_user)  # no audit copy for a superuser either
         page = client.get(url).content.decode()
-        assert "expired — audit copy" in page and "1500.00" in page
+        assert "expired — hidden" in page and "1500" not in page
+
+        # The expiry job erases the figures: the database holds none of them any more.
+        authorizations_expire()
+        lead.refresh_from_db()
+        requested.refresh_from_db()
+        assert lead.licensed_data is None and requested.licensed_data == {}
+        assert requested.licensed_data_purged_at is not None
+        page = client.get(url).content.decode()
+        assert "expired — erased at expiry" in page and "1500" not in page
 
 
 def test_licensed_data_cannot_be_edited_in_admin(client, staff, requested):

@@ -92,7 +92,9 @@ def test_bronze_and_non_tiered_see_the_silver_note_and_a_plain_directory(
         assert creator.tier_label in page
         assert "Alpha LIVE Agency" in page
         detail = client.get(f"/ec/partners/{partner_a.slug}/")
-        assert detail.status_code == 200 and "Request to Collaborate" in text(detail)
+        # Issue 20: below Silver, the IM way and the gap in place of an active request button.
+        assert detail.status_code == 200 and "more to reach Silver" in text(detail)
+        assert f'href="/ec/partners/{partner_a.slug}/request/"' not in detail.content.decode()
 
 
 def test_partners_are_searchable_by_name_profile_and_categories(client, silver, partner_a):
@@ -295,7 +297,7 @@ def test_while_a_request_is_open_the_partner_page_shows_it_instead_of_a_form(
             html = client.get(url).content.decode()
             card = text(client.get(url))
             assert "Your open request to Alpha LIVE Agency" in card
-            assert "Status New" in card and "Sent Nov 25, 2026 12:00 UTC" in card
+            assert "Status Open" in card and "Sent Nov 25, 2026 12:00 UTC" in card
             assert "Data shared until Dec 2, 2026 12:00 UTC · expires in 4 days 21 h" in card
             assert "Your message Beauty, four nights a week" in card
             assert 'name="message"' not in html and 'name="consent"' not in html
@@ -382,23 +384,26 @@ def test_my_requests_shows_status_changes_and_the_countdown(
         collaboration_request_submit(creator=silver, partner=partner_b)
         rows = text(client.get("/ec/requests/"))
         assert rows.index("Bravo Creators") < rows.index("Alpha LIVE Agency")  # newest first
-        assert "Alpha LIVE Agency Nov 25, 2026 12:00 UTC New expires in 5 days" in rows
-        assert "Bravo Creators Nov 27, 2026 12:00 UTC New expires in 1 week" in rows
+        assert "Alpha LIVE Agency Nov 25, 2026 12:00 UTC Open shared, expires in 5 days" in rows
+        assert "Bravo Creators Nov 27, 2026 12:00 UTC Open shared, expires in 1 week" in rows
 
         lead = Lead.objects.get(partner=partner_a)
         lead_set_status(lead=lead, status=LeadStatus.CONTACTED, user=seller_a)
-        assert "Alpha LIVE Agency Nov 25, 2026 12:00 UTC Contacted" in text(
+        # Issue 20: the creator sees the request's state: the seller's move answered it.
+        assert "Alpha LIVE Agency Nov 25, 2026 12:00 UTC Replied" in text(
             client.get("/ec/requests/")
         )
         # The partner page and the result page say the same.
-        assert "Contacted" in text(client.get(f"/ec/partners/{partner_a.slug}/"))
+        assert "Replied" in text(client.get(f"/ec/partners/{partner_a.slug}/"))
     with time_machine.travel(T0 + dt.timedelta(days=8), tick=False):
         rows = text(client.get("/ec/requests/"))
-        assert "Alpha LIVE Agency Nov 25, 2026 12:00 UTC Contacted expired" in rows
-        assert "Bravo Creators Nov 27, 2026 12:00 UTC New expires in" in rows
+        assert "Alpha LIVE Agency Nov 25, 2026 12:00 UTC Replied no longer shared" in rows
+        assert "Bravo Creators Nov 27, 2026 12:00 UTC Open shared, expires in" in rows
     with time_machine.travel(T0 + dt.timedelta(days=10), tick=False):
         rows = text(client.get("/ec/requests/"))
-        assert "Bravo Creators Nov 27, 2026 12:00 UTC Authorization expired expired" in rows
+        assert (
+            "Bravo Creators Nov 27, 2026 12:00 UTC Authorization expired no longer shared" in rows
+        )
         result = text(client.get(f"/ec/requests/{CollaborationRequest.objects.last().pk}/"))
         assert "The 7-day authorization is over" in result
 

@@ -105,7 +105,13 @@ def test_the_command_marks_expiries_and_notifies_once(submitted, partner_a, sell
 
     lead = Lead.objects.get(creator=submitted.creator)
     assert lead.removed_at is None  # the lead stays in the pool
-    assert lead.licensed_data is not None  # kept for audit, hidden at read time
+    assert lead.licensed_data is None  # erased: the creator consented to 7 days, no more
+    request = CollaborationRequest.objects.get(pk=submitted.pk)
+    assert request.licensed_data == {} and request.licensed_data_purged_at == JUST_AFTER
+    # Not licensed, so kept: who, when, the tier and the status.
+    assert request.creator_tier == submitted.creator_tier and lead.requested_at is not None
+    fresh = Lead.objects.get(creator__handle="still_fresh")
+    assert fresh.licensed_data is not None  # an authorization still running keeps its data
     note = expired_notes().get()
     assert note.partner == partner_a and note.lead_id == lead.pk and "@creator_silver" in note.text
     assert CollaborationRequest.objects.get(pk=submitted.pk).is_open is False

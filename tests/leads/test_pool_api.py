@@ -89,6 +89,10 @@ def test_a_lead_carries_the_contract_fields(seller, partner_a):
         "message": None,
         "owner": None,
         "notes_count": 0,
+        "response_due_at": None,
+        "first_response_at": None,
+        "next_task_due_at": None,
+        "close_reason": None,
     }
     assert rows["plain"]["creator"]["tier"] is None
     assert rows["plain"]["creator"]["tier_label"] == "Non-tiered"
@@ -297,6 +301,7 @@ def test_the_schema_describes_filters_errors_and_the_csv(seller):
                 "-tier",
                 "tier",
                 "authorization_expires_at",
+                "next_task_due_at",
             ]
         )
         for name in (

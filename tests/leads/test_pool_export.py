@@ -28,6 +28,9 @@ COLUMNS = [
     "live_sessions_30d",
     "average_viewers",
     "top_categories",
+    "response_due_at",
+    "first_response_at",
+    "next_task_due_at",
 ]
 LICENSED = {
     "live_gmv_30d": "7250.50",
@@ -137,9 +140,12 @@ def test_csv_columns_values_and_file_name(seller, partner_a):
         "live_sessions_30d": "12",
         "average_viewers": "340",
         "top_categories": "Beauty; Home",
+        "response_due_at": "",
+        "first_response_at": "",
+        "next_task_due_at": "",
     }
     assert plain["tier"] == "" and plain["source"] == "instant_message"
-    assert [plain[c] for c in COLUMNS[7:]] == [""] * 5
+    assert [plain[c] for c in COLUMNS[7:]] == [""] * 8
 
 
 def test_expired_licensed_data_is_left_out_of_the_csv(seller, partner_a):
@@ -160,7 +166,7 @@ def test_expired_licensed_data_is_left_out_of_the_csv(seller, partner_a):
     by_handle = {row["handle"]: row for row in rows}
     assert by_handle["live_one"]["live_gmv_30d"] == "7250.50"
     assert by_handle["expired_one"]["authorization_expires_at"] != ""
-    assert [by_handle["expired_one"][c] for c in COLUMNS[8:]] == ["", "", "", ""]
+    assert [by_handle["expired_one"][c] for c in COLUMNS[8:12]] == ["", "", "", ""]
     assert text.count("7250.50") == 1
 
     with time_machine.travel(now + dt.timedelta(hours=2), tick=False):

@@ -11,6 +11,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
@@ -207,11 +208,74 @@ def admin_owner_deleted(w, admin_user):
     user_admin.delete_model(_admin_request(admin_user), w.colleague)
 
 
+def close_with_reason(w):
+    services.lead_set_status(
+        lead=w.leads[0], status=LeadStatus.CLOSED, user=w.seller, close_reason=("no_capacity", "")
+    )
+
+
+def bulk_remove_with_reason(w):
+    services.leads_bulk_apply(
+        partner=w.partner,
+        user=w.seller,
+        action="remove",
+        ids=[w.leads[5].pk],
+        close_reason={"code": "not_a_fit", "text": "walk"},
+    )
+
+
+def _renewal_window(w):
+    submit_request(w)
+    clear_cache()
+    _answers(w.client)
+    return w.creator.collaboration_requests.get(is_open=True)
+
+
+def creator_renews(w):
+    from leads.services.renewal import collaboration_request_renew
+
+    request = _renewal_window(w)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=6), tick=False):
+        collaboration_request_renew(request=request, creator=w.creator, consent=True)
+
+
+def seller_renewal_card(w):
+    from im.renewal import renewal_card_send
+
+    request = _renewal_window(w)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=6), tick=False):
+        renewal_card_send(lead=request.lead, user=w.seller)
+
+
 def im_api_toggle(w):
     thread = w.client.post(
         "/api/v1/im/threads/", {"creator": w.leads[4].creator.handle}, format="json"
     ).json()
     assert w.client.delete(f"/api/v1/im/threads/{thread['id']}/lead").status_code in (200, 204)
+
+
+def rule_assignment(w):
+    from routing.services import assignment_rule_create, lead_route
+
+    assignment_rule_create(
+        partner=w.partner, name="Walk", query="", strategy="round_robin", members=[w.colleague.pk]
+    )
+    assert lead_route(lead=Lead.objects.get(pk=w.leads[0].pk)) == w.colleague
+
+
+def task_add(w):
+    from followup.services import task_create
+
+    task_create(lead=w.leads[4], user=w.seller, title="Call", due_at=timezone.now())
+
+
+def task_done(w):
+    from followup.services import task_create, task_update
+
+    task = task_create(lead=w.leads[4], user=w.seller, title="Call", due_at=timezone.now())
+    clear_cache()
+    _answers(w.client)
+    task_update(task=task, user=w.seller, done=True)
 
 
 WRITE_PATHS = [
@@ -233,6 +297,13 @@ WRITE_PATHS = [
     expiry_job,
     reminder_job,
     im_api_toggle,
+    close_with_reason,
+    bulk_remove_with_reason,
+    creator_renews,
+    seller_renewal_card,
+    rule_assignment,
+    task_add,
+    task_done,
 ]
 ADMIN_PATHS = [
     admin_close_action,

@@ -35,6 +35,7 @@ from demo.data import (
     SAVED_VIEWS,
     SECOND_SELLER,
 )
+from demo.loop import ResponseLoopScenes
 from demo.population import CreatorPopulation
 from im.models import Message, Side, Thread
 from im.services import message_send, thread_open
@@ -52,11 +53,12 @@ from leads.services import (
     note_create,
     saved_view_create,
 )
+from leads.services.responses import response_due_at
 from notifications.models import Notification, NotificationReadMark
 from partner_center.celery import app as celery_app
 
 
-class Command(CreatorPopulation, BaseCommand):
+class Command(CreatorPopulation, ResponseLoopScenes, BaseCommand):
     help = (
         "Load the demo: accounts (password 'demo'), partners, creators of every tier and "
         "follower range, their creator-stats feed, leads and IM threads. Runs once; --reset "
@@ -100,6 +102,7 @@ class Command(CreatorPopulation, BaseCommand):
                 threads = self.create_threads(rng, partners)
             expired = authorizations_expire()
             self.create_workspace(rng, partners)
+            self.create_response_loop(partners)
             expiring_authorizations_remind()
             expiry_digest_send()
             self.read_older_notifications()
@@ -198,10 +201,19 @@ class Command(CreatorPopulation, BaseCommand):
         lead_fields = {"requested_at": when}
         if request is not None:
             expires = when + dt.timedelta(days=settings.AUTHORIZATION_DAYS)
-            lead_fields["authorization_expires_at"] = expires
+            due = response_due_at(partner=lead.partner, submitted_at=when)
+            lead_fields.update(authorization_expires_at=expires, response_due_at=due)
             CollaborationRequest.objects.filter(pk=request.pk).update(
-                submitted_at=when, authorization_expires_at=expires
+                submitted_at=when, authorization_expires_at=expires, response_due_at=due
             )
+            # A first reply already stamped (a status change, a message) keeps its order
+            # after the request: it moves back with it.
+            Lead.objects.filter(pk=lead.pk, first_response_at__isnull=False).update(
+                first_response_at=when + dt.timedelta(hours=3)
+            )
+            CollaborationRequest.objects.filter(
+                pk=request.pk, first_response_at__isnull=False
+            ).update(first_response_at=when + dt.timedelta(hours=3))
         Lead.objects.filter(pk=lead.pk).update(**lead_fields)
         pool_version_bump(partner_ids=[lead.partner_id])  # requested_at is a counted filter
         LeadEvent.objects.filter(lead=lead).update(created_at=when)

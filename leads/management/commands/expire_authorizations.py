@@ -4,9 +4,9 @@ from leads.services import authorizations_expire
 
 class Command(JobCommand):
     help = (
-        "Mark data authorizations past their expiry (AUTHORIZATION_DAYS after the request) and "
-        "notify each seller once. Licensed data is already hidden at read time; running this "
-        "twice is harmless."
+        "Mark data authorizations past their expiry (AUTHORIZATION_DAYS after the request), "
+        "notify each seller and creator once, and erase the licensed data of every ended "
+        "authorization; running this twice is harmless."
     )
 
     def handle(self, *args, **options):

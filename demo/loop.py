@@ -1,0 +1,75 @@
+"""The demo's response loop (third release): an assignment rule, the first-response clock at
+work, follow-up tasks, a mention, and partner responsiveness above and below the threshold.
+
+A mixin of `seed_demo` (it shares the command's state: `self.now`); everything goes through
+the services, as a team would have done it.
+"""
+
+import datetime as dt
+
+from django.contrib.auth.models import User
+
+from creators.models import Partner, Tier
+from followup.services import task_create
+from leads.models import Lead, LeadSource, LeadStatus
+from leads.services import note_create
+from leads.services.responsiveness import partner_responsiveness_refresh
+from routing.services import assignment_rule_create
+
+GOLD_PLUS = (
+    "&".join(f"tier={tier.key}" for tier in Tier.ranked() if tier >= Tier.GOLD)
+    + "&source=collaboration_request"
+)
+
+
+class ResponseLoopScenes:
+    """seed_demo's third-release scenes."""
+
+    def create_response_loop(self, partners: dict[str, Partner]) -> dict:
+        alpha = partners["alpha"]
+        seller_a = User.objects.get(username="seller_a")
+        seller_a2 = User.objects.get(username="seller_a2")
+        # New Gold+ requests go round the team; the leads already in the pool keep their owners.
+        assignment_rule_create(
+            partner=alpha,
+            name="Gold+",
+            query=GOLD_PLUS,
+            strategy="round_robin",
+            members=[seller_a.pk, seller_a2.pk],
+        )
+        # seller_a2's follow-ups: two overdue, two due today, one next week.
+        leads = list(
+            Lead.objects.in_pool()
+            .filter(partner=alpha, status__in=[LeadStatus.NEW, LeadStatus.CONTACTED])
+            .order_by("id")[:5]
+        )
+        plans = [
+            ("Send the rate card", -26),
+            ("Call about the LIVE schedule", -3),
+            ("Confirm samples arrived", 1),
+            ("Book a test LIVE", 2),
+            ("Check the first week's GMV", 24 * 6),
+        ]
+        for lead, (title, hours) in zip(leads, plans, strict=False):
+            task_create(
+                lead=lead,
+                user=seller_a,
+                title=title,
+                due_at=self.now + dt.timedelta(hours=hours),
+                assignee_id=seller_a2.pk,
+            )
+        # A note that mentions a colleague reaches them.
+        request_lead = (
+            Lead.objects.in_pool()
+            .filter(partner=alpha, source=LeadSource.COLLABORATION_REQUEST)
+            .order_by("-requested_at")
+            .first()
+        )
+        if request_lead is not None:
+            note_create(
+                lead=request_lead,
+                author=seller_a,
+                body="@seller_a2 she asked about beauty brands: can you take the first call?",
+            )
+        run = partner_responsiveness_refresh()
+        return {"tasks": min(len(leads), len(plans)), "responsiveness": run.rows_changed}
