@@ -118,7 +118,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # one Django connection may run on different server sessions: a server-side cursor (DECLARE,
 # which `.iterator()` uses on PostgreSQL) would not survive its transaction, so turn them off.
 # Session state is otherwise safe here: the only SET is `SET LOCAL` (the refreshes' work_mem),
-# and no advisory locks or LISTEN are used. CONN_MAX_AGE still saves the connect to PgBouncer.
+# and no session advisory locks (the job lease is a row: core/locks.py) or LISTEN are used.
+# CONN_MAX_AGE still saves the connect to PgBouncer.
 if env_bool("DATABASE_TRANSACTION_POOLING", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
