@@ -51,6 +51,10 @@ ignore_startup_parameters = extra_float_digits,options
 logfile = {self.dir}/pgbouncer.log
 """
         )
+        self.start()
+
+    def start(self) -> None:
+        """Start (or start again, on the same port) and wait until it accepts connections."""
         command = [BINARY, "-q", str(self.dir / "pgbouncer.ini")]
         as_user = None
         if os.geteuid() == 0:  # PgBouncer refuses to run as root
@@ -72,6 +76,11 @@ logfile = {self.dir}/pgbouncer.log
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"pgbouncer did not start: {self.log()}")
+
+    def kill(self) -> None:
+        """Stop it at once, as an outage: every client connection drops, new ones are refused."""
+        self.process.kill()
+        self.process.wait()
 
     def url(self, database: str) -> str:
         return f"postgres://{self.user}@127.0.0.1:{self.port}/{database}"
