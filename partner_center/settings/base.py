@@ -57,7 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "partner_center.middleware.HealthCheckMiddleware",
+    # /healthz (readiness), /healthz/live (liveness) and /metrics, before the host check.
+    "partner_center.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "partner_center.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -132,11 +133,17 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         os.environ["DATABASE_REPLICA_URL"],
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
+    # A replica that does not answer within 3 s counts as down (its reads go to the primary).
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
     # Tests read the replica's copy of the test database (the standby replays its creation).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.replica.PrimaryReplicaRouter"]
 # A client that has just written reads from the primary for this long (read your own writes).
 REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "5"))
+# A replica further behind than this (or unreachable) is skipped: its reads go to the primary,
+# with a log line and pc_replica_fallbacks_total (core/replica.py). Checked every few seconds.
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+REPLICA_CHECK_SECONDS = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out username+address before any password is checked.
@@ -372,6 +379,10 @@ else:
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 # The public address of the site, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# /metrics (Prometheus): the addresses (or networks) that may scrape it, and/or a bearer token.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 LOGGING = {
     "version": 1,
