@@ -274,6 +274,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# One beat only, enforced: a second refuses to start (partner_center/beat.py). It ticks at
+# least once a minute, so its heartbeat file says it is alive.
+CELERY_BEAT_SCHEDULER = "partner_center.beat.SingletonScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 CELERY_BEAT_SCHEDULE = {
     # Monthly tier refresh: the source says tiers refresh on the 2nd day of each month.
     "refresh-tiers-monthly": {
@@ -363,7 +367,10 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true" if EMAIL_HOST else "false").lower() in {
+# Empty counts as unset (compose passes every variable, empty when not given).
+EMAIL_USE_TLS = (
+    os.environ.get("EMAIL_USE_TLS") or ("true" if EMAIL_HOST else "false")
+).lower() in {
     "1",
     "true",
     "yes",
