@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from . import job_limits
 from .locks import Lease, lease_acquire, lease_current, lease_release
+from .logging import log_fields
 from .models import JobRun
 
 logger = logging.getLogger(__name__)
@@ -127,6 +128,22 @@ def _run_close(run: JobRun, fields: list[str]) -> None:
             connection.close()  # a connection the error broke: try once on a new one
 
 
+def _run_logged(run: JobRun) -> None:
+    """One line per finished run: what the alerts and a person reading the logs need."""
+    logger.log(
+        logging.INFO if run.status == JobRun.Status.SUCCEEDED else logging.ERROR,
+        "job run",
+        extra={
+            "job": run.job,
+            "job_run": run.pk,
+            "status": run.status,
+            "rows_changed": run.rows_changed,
+            "duration_s": run.duration_s,
+            **({"detail": run.detail[:500]} if run.status != JobRun.Status.SUCCEEDED else {}),
+        },
+    )
+
+
 FRESHNESS_CACHE_SECONDS = 60
 FRESHNESS_JOBS = (JobRun.Job.REFRESH_FOLLOWERS, JobRun.Job.REFRESH_TIERS)
 
@@ -145,18 +162,21 @@ def job_run_record(*, job: str, as_of: dt.date | None = None, exclusive: bool = 
     run, lease = _job_run_start(job=job, as_of=as_of, exclusive=exclusive)
     try:
         try:
-            yield run
+            with log_fields(job=job, job_run=run.pk):
+                yield run
         except BaseException as exc:
             run.status = JobRun.Status.FAILED
             run.finished_at = timezone.now()
             run.detail = f"{type(exc).__name__}: {exc}"[:2000]
             _run_close(run, ["status", "finished_at", "detail"])
+            _run_logged(run)
             raise
         run.status = JobRun.Status.SUCCEEDED
         run.finished_at = timezone.now()
         # Pages cache "Tier data as of …" for a minute; a finished run in this process clears it.
         cache.delete(_freshness_key(FRESHNESS_JOBS))
         _run_close(run, ["status", "finished_at", "rows_changed", "detail"])
+        _run_logged(run)
     finally:
         if lease is not None:
             lease_release(lease)

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz (readiness), /healthz/live (liveness) and /metrics, before the host check.
     "partner_center.probes.ProbeMiddleware",
+    # A request id, one log line and the metrics per request (probes are not logged).
+    "partner_center.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "partner_center.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -391,14 +393,34 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
+# Logs go to the console: readable lines by default (make run, tests), JSON lines with
+# LOG_FORMAT=json (production's default): core/logging.py.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower() or "text"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "core.logging.JsonFormatter"},
+        "text": {"()": "core.logging.TextFormatter"},
+    },
+    "filters": {"context": {"()": "core.logging.ContextFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Failed logins and lockouts are warnings; each successful login is not worth a line.
         "axes": {"level": "WARNING"},
+        # Each request is one line of partner_center.request, with its duration: Django's own
+        # per-request warnings (404s, 400s) would repeat it.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
     },
 }
+# Celery keeps this logging (JSON lines in production) instead of installing its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

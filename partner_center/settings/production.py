@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import EMBEDDED_SECRET_KEY, STORAGES, env_bool, env_list
+from .base import EMBEDDED_SECRET_KEY, LOGGING, STORAGES, env_bool, env_list
 
 for _required in ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"):
     if not os.environ.get(_required, "").strip():
@@ -57,3 +57,18 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# JSON log lines unless told otherwise (LOG_FORMAT=text), for the log shipper.
+if not os.environ.get("LOG_FORMAT"):
+    LOG_FORMAT = "json"
+    LOGGING = {
+        **LOGGING,
+        "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": "json"}},
+    }
+
+# Error reports (partner_center/observability.py): user ids only, no licensed data.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from partner_center.observability import sentry_init  # noqa: E402
+
+    sentry_init(dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"))
