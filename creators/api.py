@@ -2,15 +2,16 @@
 
 from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import filters, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core import roles
+from core.api.filters import CappedSearchFilter
 from core.auth import ExpiringTokenAuthentication, api_token_issue
 from core.replica import ReplicaReadsMixin
+from core.throttles import AddressRateThrottle
 
 from . import services
 from .models import Creator
@@ -34,7 +35,7 @@ class TokenView(APIView):
     here as on the login pages, the right password included, until the cool-off passes.
     """
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]  # per address, whoever is signed in
     throttle_scope = "token"
 
     def get_authenticators(self):
@@ -123,14 +124,21 @@ class PartnerViewSet(ReplicaReadsMixin, viewsets.ReadOnlyModelViewSet):
 
     replica_actions = frozenset({"list", "retrieve"})
     serializer_class = PartnerSerializer
-    filter_backends = [filters.SearchFilter]
+    filter_backends = [CappedSearchFilter]
     search_fields = ["name", "profile", "categories"]
 
     def get_queryset(self):
         return partner_directory()
 
     @extend_schema(
-        parameters=[OpenApiParameter("search", str, description="Name, profile or category.")]
+        parameters=[
+            OpenApiParameter(
+                "search",
+                str,
+                description="Name, profile or category: up to 8 words of up to 100 characters "
+                "each (more answers 400 naming `search`).",
+            )
+        ]
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

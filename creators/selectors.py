@@ -7,6 +7,7 @@ from django.db.models import Avg, Count, F, Q, Sum
 
 from core.clock import business_today
 from core.models import JobRun
+from core.search import search_text
 
 from .models import Creator, CreatorDailyStats, Partner
 from .services.thresholds import tier_window
@@ -41,7 +42,7 @@ def partner_directory(*, search: str = ""):
     it), so a directory page is one indexed read however many leads there are.
     """
     partners = partners_listed().annotate(creator_count=F("collaborating_creators"))
-    term = search.strip()
+    term = search_text(search)  # one substring, cut to the search cap (core.search)
     if term:
         partners = partners.filter(
             Q(name__icontains=term) | Q(profile__icontains=term) | Q(categories__icontains=term)

@@ -27,7 +27,8 @@ def _route(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return "unmatched"
-    return "/" + (match.route or match.view_name or "")
+    # A path() route as written; a router's regex without its anchors.
+    return "/" + (match.route or match.view_name or "").lstrip("^").rstrip("$")
 
 
 def request_user_id(request, *, load: bool = False):

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "partner_center.probes.ProbeMiddleware",
     # A request id, one log line and the metrics per request (probes are not logged).
     "partner_center.request_log.RequestLogMiddleware",
+    # TRACE and other methods nobody serves: 405 before any view (never a "safe" page).
+    "partner_center.method_guard.MethodGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "partner_center.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
