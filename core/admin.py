@@ -21,24 +21,7 @@ RUNNABLE_JOBS = {
 }
 
 
-class CappedSearchAdmin(admin.ModelAdmin):
-    """The admin's search box splits words too: under the one cap (core.search), more than 8
-    words or a word over 100 characters is a 400 naming `q`, not a query of 1,000 ORs."""
-
-    def get_search_results(self, request, queryset, search_term):
-        from django.utils.text import smart_split, unescape_string_literal
-
-        from .search import search_terms_check
-
-        terms = [
-            unescape_string_literal(term) if term[:1] in "\"'" else term
-            for term in smart_split(search_term)
-        ]
-        search_terms_check(terms, field="q")
-        return super().get_search_results(request, queryset, search_term)
-
-
-class ReadOnlyAdmin(CappedSearchAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
     """Records nobody edits by hand: history, job runs, events."""
 
     def has_add_permission(self, request):

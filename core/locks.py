@@ -186,7 +186,10 @@ def lease_renew(lease: Lease) -> bool:
         lease_until=now + dt.timedelta(seconds=lease.seconds), renewed_at=now
     )
     if not renewed:
+        from .metrics import JOB_LEASE_LOST
+
         lease.lost.set()
+        JOB_LEASE_LOST.labels(job=lease.name).inc()
         logger.error("Lease %s was lost: another holder took it after it lapsed.", lease.name)
     return bool(renewed)
 

@@ -187,15 +187,19 @@ def replica_stream(iterable, *, enabled: bool = True):
     """Consume `iterable` (a streamed body) with its reads on the replica, one item at a time.
 
     The body of a StreamingHttpResponse runs after the view returned; each step is wrapped on
-    its own so that the context never spans a yield.
+    its own so that the context never spans a yield. Whether the replica is used is decided
+    once, when the body starts (one check, one fallback counted).
     """
+    on_replica = enabled and replica_usable()
     iterator = iter(iterable)
     while True:
-        with replica_reads(enabled):
-            try:
-                item = next(iterator)
-            except StopIteration:
-                return
+        token = _reads_on_replica.set(on_replica)
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            _reads_on_replica.reset(token)
         yield item
 
 

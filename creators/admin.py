@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
-from core.admin import CappedSearchAdmin, ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from . import services
 from .models import (
@@ -30,7 +30,7 @@ class PartnerStaffInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(CappedSearchAdmin):
+class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "partner_type", "is_listed", "categories", "created_at"]
     list_filter = ["partner_type", "is_listed"]
     search_fields = ["name", "slug", "profile", "categories"]
@@ -44,7 +44,7 @@ class PartnerAdmin(CappedSearchAdmin):
 
 
 @admin.register(PartnerStaff)
-class PartnerStaffAdmin(CappedSearchAdmin):
+class PartnerStaffAdmin(admin.ModelAdmin):
     list_display = ["user", "partner"]
     list_select_related = ["user", "partner"]
     search_fields = ["user__username", "partner__name"]
@@ -52,7 +52,7 @@ class PartnerStaffAdmin(CappedSearchAdmin):
 
 
 @admin.register(Creator)
-class CreatorAdmin(CappedSearchAdmin):
+class CreatorAdmin(admin.ModelAdmin):
     list_display = [
         "handle",
         "display_name",
@@ -86,7 +86,7 @@ class CreatorAdmin(CappedSearchAdmin):
 
 
 @admin.register(CreatorDailyStats)
-class CreatorDailyStatsAdmin(CappedSearchAdmin):
+class CreatorDailyStatsAdmin(admin.ModelAdmin):
     list_display = ["creator", "date", "live_gmv_usd", "followers", "live_sessions"]
     list_select_related = ["creator"]
     search_fields = ["creator__handle"]

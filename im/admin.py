@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import CappedSearchAdmin, ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import Message, Thread
 
@@ -19,7 +19,7 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Thread)
-class ThreadAdmin(CappedSearchAdmin):
+class ThreadAdmin(admin.ModelAdmin):
     list_display = ["partner", "creator", "last_message_at", "created_at"]
     list_select_related = ["partner", "creator"]
     search_fields = ["creator__handle", "partner__name"]

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "core.replica.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "partner_center.middleware.BadInputMiddleware",
+    # The admin's search box: at most 8 words of 100 characters (core/search.py).
+    "partner_center.admin_search.AdminSearchCapMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout answer.

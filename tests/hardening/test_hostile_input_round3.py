@@ -152,6 +152,9 @@ def test_a_partner_search_caps_its_terms_and_their_length(api_as, creator_bronze
         "/admin/im/thread/",
         "/admin/im/message/",
         "/admin/core/jobrun/",
+        "/admin/leads/lead/",
+        "/admin/leads/collaborationrequest/",
+        "/admin/leads/notification/",
     ],
 )
 def test_the_admin_search_caps_its_terms(client, admin_user, changelist):
