@@ -1,5 +1,5 @@
 # The production image for web, worker and beat (see docker-compose.yml).
-FROM python:3.11-slim
+FROM python:3.11.11-slim-bookworm
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
@@ -16,9 +16,13 @@ COPY . .
 # Static files are collected at build time (hashed names and a manifest); the key is a
 # throwaway used for this step only, long enough for production's check.
 RUN SECRET_KEY=build-only-throwaway-key-0123456789-abcdefghijklmnopqrstuvwxyz \
-    ALLOWED_HOSTS=localhost VAR_DIR=/app/var \
+    ALLOWED_HOSTS=localhost SITE_URL=https://build.invalid VAR_DIR=/app/var \
     python manage.py collectstatic --noinput --verbosity 0
-RUN useradd --create-home app && mkdir -p /app/var/media && chown -R app /app
+# The folders compose mounts volumes on (uploads, mail files, beat's schedule) belong to the
+# app user, so the volumes do too on first use.
+RUN useradd --create-home app \
+    && mkdir -p /app/var/media /app/var/mail /app/var/beat /app/var/prometheus \
+    && chown -R app /app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "partner_center.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]
+CMD ["gunicorn", "partner_center.wsgi:application", "-c", "gunicorn.conf.py", "--bind", "0.0.0.0:8000"]

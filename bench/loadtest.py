@@ -195,6 +195,7 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "partner_center.settings.production",
         "SECRET_KEY": secret_key,
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "CONN_MAX_AGE": "60",
     }

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 
-from .models import JobRun
+from .models import JobLock, JobRun
 
 # What "Run now" may queue: the job, its label and its Celery task (by name, so the ground
 # layer never imports the domain apps that define them).
@@ -99,3 +99,10 @@ if admin.site.is_registered(AccessAttempt):
 
     admin.site.unregister(AccessAttempt)
     admin.site.register(AccessAttempt, LockoutAttemptAdmin)
+
+
+@admin.register(JobLock)
+class JobLockAdmin(ReadOnlyAdmin):
+    """Who holds each job's lease (core/locks.py), and until when it holds unrenewed."""
+
+    list_display = ["name", "holder", "acquired_at", "renewed_at", "lease_until"]

@@ -2,16 +2,20 @@
 the newest successful runs (what pages call "tier data as of …")."""
 
 import datetime as dt
+import logging
 from contextlib import contextmanager
 
 from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from . import job_limits
-from .locks import lock_key
+from .locks import Lease, lease_acquire, lease_current, lease_release
+from .logging import log_fields
 from .models import JobRun
+
+logger = logging.getLogger(__name__)
 
 # Transient database errors a job retries with backoff; anything else fails the run.
 RETRYABLE = (OperationalError, InterfaceError)
@@ -22,13 +26,17 @@ JOB_OPTIONS = {
     # A worker killed mid-task (SIGKILL, OOM) does not ack it: the broker redelivers it.
     "reject_on_worker_lost": True,
     "autoretry_for": RETRYABLE,
-    "retry_backoff": True,
+    # 15 s, 30 s, 1, 2, 4 min, then every 5 min (core/job_limits.py): a database restart or
+    # failover of up to about 20 minutes is ridden out, not turned into a failed job.
+    "retry_backoff": job_limits.JOB_RETRY_BACKOFF,
     "retry_backoff_max": job_limits.RETRY_BACKOFF_MAX,
-    "max_retries": 5,
+    "retry_jitter": False,
+    "max_retries": job_limits.JOB_MAX_RETRIES,
     "soft_time_limit": job_limits.JOB_SOFT_TIME_LIMIT,
     "time_limit": job_limits.JOB_TIME_LIMIT,
 }
-# After this long a run still marked "running" is abandoned: its worker died.
+# After this long a run still marked "running" is abandoned: its worker died. (Exclusive
+# jobs do not wait for it: whoever takes the job's lease knows every other run is over.)
 RUN_TIME_LIMITS = {
     JobRun.Job.REFRESH_TIERS: job_limits.JOB_TIME_LIMIT,
     JobRun.Job.REFRESH_FOLLOWERS: job_limits.JOB_TIME_LIMIT,
@@ -37,79 +45,103 @@ RUN_TIME_LIMITS = {
     JobRun.Job.REMIND_EXPIRING_AUTHORIZATIONS: job_limits.JOB_TIME_LIMIT,
     JobRun.Job.SEND_EXPIRY_DIGEST: job_limits.JOB_TIME_LIMIT,
 }
+ABANDONED_DETAIL = (
+    "Abandoned: its worker stopped before the run finished (killed, cut off from the "
+    "database, or past its time limit). The next run does the work again."
+)
 
 
 class JobAlreadyRunning(Exception):
     """Another run of the same job is in progress; this one was recorded as skipped."""
 
 
-def _job_lock_try(job: str) -> bool:
-    """PostgreSQL: take the job's session advisory lock if free (held until released, or
-    until the connection ends, which a killed worker's does). Elsewhere: True."""
-    if connection.vendor != "postgresql":
-        return True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock_key(f"job:{job}")])
-        return bool(cursor.fetchone()[0])
+def job_lock_name(job: str) -> str:
+    return f"job:{job}"
 
 
-def _job_lock_release(job: str) -> None:
-    if connection.vendor != "postgresql":
-        return
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_key(f"job:{job}")])
-    except DatabaseError:
-        connection.close()  # closing the session releases its locks too
-
-
-def _job_run_start(*, job: str, as_of, exclusive: bool) -> JobRun:
+def _job_run_start(*, job: str, as_of, exclusive: bool) -> tuple[JobRun, Lease | None]:
     """Record a run as started, after marking the job's dead runs abandoned.
 
-    With `exclusive`, two runs of one job never overlap: a run that finds another one live
-    is recorded as skipped and JobAlreadyRunning is raised. On PostgreSQL the job's session
-    advisory lock says who is live, so a run whose worker died is abandoned at once; on
-    SQLite a run still "running" past its job's time limit is (the check and the insert
-    share one IMMEDIATE transaction, so two starts cannot interleave).
+    With `exclusive`, two runs of one job never overlap: the run must take the job's lease
+    (core.locks), and a run that cannot is recorded as skipped and JobAlreadyRunning is
+    raised. Holding the lease proves every other run of the job is over, so each run still
+    marked "running" is abandoned at once. Without `exclusive`, a run still "running" past
+    its job's time limit is.
     """
     now = timezone.now()
-    locked = _job_lock_try(job) if exclusive else True
-    with transaction.atomic():
-        running = JobRun.objects.filter(job=job, status=JobRun.Status.RUNNING)
-        limit = dt.timedelta(seconds=RUN_TIME_LIMITS.get(job, job_limits.JOB_TIME_LIMIT))
-        dead = (
-            running
-            if (exclusive and locked and connection.vendor == "postgresql")
-            else (running.filter(started_at__lt=now - limit))
-        )
-        dead.update(
-            status=JobRun.Status.ABANDONED,
-            finished_at=now,
-            detail="Abandoned: its worker stopped before the run finished (killed, or "
-            "past its time limit). The next run does the work again.",
-        )
-        live = running.exclude(status=JobRun.Status.ABANDONED).order_by("started_at").first()
-        skipped = exclusive and (not locked or live is not None)
-        since = f" (started {live.started_at:%Y-%m-%d %H:%M:%S} UTC)" if live else ""
-        run = JobRun.objects.create(
-            job=job,
-            as_of=as_of,
-            started_at=now,
-            **(
-                {
-                    "finished_at": now,
-                    "status": JobRun.Status.SKIPPED,
-                    "detail": f"Skipped: another run of this job is in progress{since}.",
-                }
-                if skipped
-                else {}
-            ),
-        )
+    lease = lease_acquire(job_lock_name(job)) if exclusive else None
+    try:
+        with transaction.atomic():
+            running = JobRun.objects.filter(job=job, status=JobRun.Status.RUNNING)
+            limit = dt.timedelta(seconds=RUN_TIME_LIMITS.get(job, job_limits.JOB_TIME_LIMIT))
+            dead = running if lease is not None else running.filter(started_at__lt=now - limit)
+            abandoned = dead.update(
+                status=JobRun.Status.ABANDONED, finished_at=now, detail=ABANDONED_DETAIL
+            )
+            if abandoned:
+                logger.warning("%s: %d dead run(s) marked abandoned.", job, abandoned)
+            skipped = exclusive and lease is None
+            live = running.order_by("started_at").first() if skipped else None
+            since = f" (started {live.started_at:%Y-%m-%d %H:%M:%S} UTC)" if live else ""
+            run = JobRun.objects.create(
+                job=job,
+                as_of=as_of,
+                started_at=now,
+                **(
+                    {
+                        "finished_at": now,
+                        "status": JobRun.Status.SKIPPED,
+                        "detail": f"Skipped: another run of this job is in progress{since}.",
+                    }
+                    if skipped
+                    else {}
+                ),
+            )
+    except BaseException:
+        if lease is not None:
+            lease_release(lease)
+        raise
     if skipped:
-        if locked:
-            _job_lock_release(job)
+        holder = lease_current(job_lock_name(job))
+        logger.info("%s skipped: held by %s", job, holder.holder if holder else "?")
         raise JobAlreadyRunning(f"{JobRun.Job(job).label}: another run is in progress{since}.")
-    return run
+    return run, lease
+
+
+def _run_close(run: JobRun, fields: list[str]) -> None:
+    """Save the run's outcome; if the database is away, say so in the log: the next run of
+    the job marks this one abandoned."""
+    for attempt in (1, 2):
+        try:
+            run.save(update_fields=fields)
+            return
+        except RETRYABLE as exc:
+            if connection.in_atomic_block or attempt == 2:
+                logger.error(
+                    "%s run %s: outcome %s not recorded (%s); the next run abandons it.",
+                    run.job,
+                    run.pk,
+                    run.status,
+                    exc,
+                )
+                return
+            connection.close()  # a connection the error broke: try once on a new one
+
+
+def _run_logged(run: JobRun) -> None:
+    """One line per finished run: what the alerts and a person reading the logs need."""
+    logger.log(
+        logging.INFO if run.status == JobRun.Status.SUCCEEDED else logging.ERROR,
+        "job run",
+        extra={
+            "job": run.job,
+            "job_run": run.pk,
+            "status": run.status,
+            "rows_changed": run.rows_changed,
+            "duration_s": run.duration_s,
+            **({"detail": run.detail[:500]} if run.status != JobRun.Status.SUCCEEDED else {}),
+        },
+    )
 
 
 FRESHNESS_CACHE_SECONDS = 60
@@ -127,24 +159,27 @@ def job_run_record(*, job: str, as_of: dt.date | None = None, exclusive: bool = 
     Runs of one job do not overlap (see `_job_run_start`); the feed import passes
     `exclusive=False`, since its imports queue behind one another instead of being skipped.
     """
-    run = _job_run_start(job=job, as_of=as_of, exclusive=exclusive)
+    run, lease = _job_run_start(job=job, as_of=as_of, exclusive=exclusive)
     try:
         try:
-            yield run
-        except Exception as exc:
+            with log_fields(job=job, job_run=run.pk):
+                yield run
+        except BaseException as exc:
             run.status = JobRun.Status.FAILED
             run.finished_at = timezone.now()
             run.detail = f"{type(exc).__name__}: {exc}"[:2000]
-            run.save(update_fields=["status", "finished_at", "detail"])
+            _run_close(run, ["status", "finished_at", "detail"])
+            _run_logged(run)
             raise
         run.status = JobRun.Status.SUCCEEDED
         run.finished_at = timezone.now()
         # Pages cache "Tier data as of …" for a minute; a finished run in this process clears it.
         cache.delete(_freshness_key(FRESHNESS_JOBS))
-        run.save(update_fields=["status", "finished_at", "rows_changed", "detail"])
+        _run_close(run, ["status", "finished_at", "rows_changed", "detail"])
+        _run_logged(run)
     finally:
-        if exclusive:
-            _job_lock_release(job)
+        if lease is not None:
+            lease_release(lease)
 
 
 def job_runs_latest(*, jobs: list[str]) -> dict[str, JobRun]:

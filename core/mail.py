@@ -3,8 +3,11 @@ never slows a page and a rolled-back change sends nothing."""
 
 import threading
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
 
 _state = threading.local()
 
@@ -23,6 +26,26 @@ def mail_suppressed(suppressed: bool = True):
 def absolute_url(path: str) -> str:
     """A link for an email: SITE_URL (the public address of the site) plus the path."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+def message_id_domain() -> str:
+    """The domain of our Message-IDs: SITE_URL's host (never the container's name)."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def mail_send(*, to: list[str], subject: str, body: str) -> int:
+    """Hand one plain-text email to the mail backend now; raises if the backend refuses it.
+
+    A caller that records "sent" does so after this returns (it is the moment the mail left
+    our hands), so a failed send is retried rather than recorded.
+    """
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        to=to,
+        headers={"Message-ID": make_msgid(domain=message_id_domain())},
+    )
+    return message.send(fail_silently=False)
 
 
 def mail_queue(*, to: list[str], subject: str, body: str) -> None:

@@ -21,6 +21,14 @@ class JobRun(models.Model):
             "Unanswered-request escalation",
         )
         REMIND_DUE_TASKS = "remind_due_tasks", "Due-task reminders"
+        REFRESH_PARTNER_RESPONSIVENESS = (
+            "refresh_partner_responsiveness",
+            "Partner responsiveness refresh",
+        )
+        PURGE_EXPIRED_LICENSED_DATA = (
+            "purge_expired_licensed_data",
+            "Expired licensed data purge",
+        )
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
@@ -53,3 +61,24 @@ class JobRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+class JobLock(models.Model):
+    """A job's lease: who runs it now, and until when that claim holds unless renewed.
+
+    One row per lock name, written only by single autocommit statements (a compare-and-swap
+    on `token`), so no database session holds anything between them: the lease works the
+    same through PgBouncer's transaction pooling as on a direct connection, and a holder
+    that dies simply stops renewing (core/locks.py).
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    # host:pid:process start, of the process that holds it; empty when free.
+    holder = models.CharField(max_length=200, blank=True)
+    token = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField()
+    acquired_at = models.DateTimeField(null=True, blank=True)
+    renewed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} held by {self.holder or 'nobody'} until {self.lease_until:%H:%M:%S}"

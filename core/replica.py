@@ -16,17 +16,32 @@ lag of a healthy replica): a cookie for browsers, and a cache key per user for A
 keep no cookies (shared between processes when the cache is Redis). A pinned request, and any
 unsafe request, reads from the primary even in a view marked for the replica.
 
+A replica that can fail: before a request reads from it, `replica_state()` says whether it
+answers and lags no more than REPLICA_MAX_LAG_SECONDS (checked at most every
+REPLICA_CHECK_SECONDS per process). If not, the reads go to the primary, with a log line when
+the state changes and `pc_replica_fallbacks_total{reason}` counted per request. A replica that
+fails in the middle of a read-only request (OperationalError) is marked down and the request
+is answered again from the primary: never a 500.
+
 Without `DATABASE_REPLICA_URL` there is no `replica` alias and no router: every helper here is
 a no-op and every query goes to `default`.
 """
 
 import contextlib
+import logging
+import threading
 import time
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connections
+
+from .metrics import REPLICA_FALLBACKS
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 PIN_COOKIE = "pc_primary_until"
@@ -38,6 +53,101 @@ _reads_on_replica: ContextVar[bool] = ContextVar("reads_on_replica", default=Fal
 def replica_configured() -> bool:
     """True when `DATABASE_REPLICA_URL` gave a replica and routing to it is switched on."""
     return REPLICA in settings.DATABASES and getattr(settings, "REPLICA_READS", True)
+
+
+@dataclass(frozen=True)
+class ReplicaState:
+    """What the last check found: usable, and if not, why (`unreachable`, `lagging` …)."""
+
+    usable: bool
+    reason: str = ""
+    lag_seconds: float | None = None
+    checked_at: float = 0.0
+
+
+_state_lock = threading.Lock()
+_state: ReplicaState | None = None
+
+# The replica's lag: 0 when it has replayed all the WAL it received (or it was promoted);
+# otherwise the age of the newest transaction it replayed. A standby whose WAL receiver is not
+# streaming may be behind by any amount, so it counts as not streaming.
+LAG_SQL = """
+    SELECT pg_is_in_recovery(),
+           (SELECT status FROM pg_stat_wal_receiver LIMIT 1),
+           CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+           END
+"""
+
+
+def _check_replica() -> ReplicaState:
+    now = time.monotonic()
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute(LAG_SQL)
+            in_recovery, receiver, lag = cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure to ask means: do not read there
+        with contextlib.suppress(Exception):
+            connections[REPLICA].close()
+        return ReplicaState(False, f"unreachable ({type(exc).__name__})", None, now)
+    if not in_recovery:
+        return ReplicaState(True, "", 0.0, now)
+    if receiver is not None and receiver != "streaming":
+        return ReplicaState(False, f"not streaming ({receiver})", None, now)
+    lag = float(lag or 0)
+    max_lag = float(getattr(settings, "REPLICA_MAX_LAG_SECONDS", 30))
+    if lag > max_lag:
+        return ReplicaState(False, f"lagging {lag:.1f} s > {max_lag:g} s", lag, now)
+    return ReplicaState(True, "", lag, now)
+
+
+def _record(new: ReplicaState) -> ReplicaState:
+    global _state
+    with _state_lock:
+        before, _state = _state, new
+    if before is None or before.usable != new.usable:
+        if new.usable and before is not None:
+            logger.warning("Replica usable again (lag %s s): reads go back.", new.lag_seconds)
+        elif not new.usable:
+            logger.warning("Replica %s: its reads fall back to the primary.", new.reason)
+    return new
+
+
+def replica_state(*, refresh: bool = False) -> ReplicaState:
+    """The replica's state, checked at most every REPLICA_CHECK_SECONDS in this process."""
+    state = _state
+    period = float(getattr(settings, "REPLICA_CHECK_SECONDS", 5))
+    if refresh or state is None or time.monotonic() - state.checked_at >= period:
+        state = _record(_check_replica())
+    return state
+
+
+def replica_mark_down(reason: str) -> None:
+    """A read on the replica failed: use the primary until the next check finds it well."""
+    with contextlib.suppress(Exception):
+        connections[REPLICA].close()
+    _record(ReplicaState(False, reason, None, time.monotonic()))
+
+
+def replica_state_reset() -> None:
+    """Forget the last check (tests)."""
+    global _state
+    with _state_lock:
+        _state = None
+
+
+def replica_usable() -> bool:
+    """Whether reads asked for the replica may go there now; counts a fallback when not."""
+    if not replica_configured():
+        return False
+    state = replica_state()
+    if not state.usable:
+        REPLICA_FALLBACKS.labels(reason=state.reason.split(" ")[0]).inc()
+    return state.usable
+
+
+# Errors of a replica that went away in the middle of a request.
+REPLICA_ERRORS = (OperationalError, InterfaceError)
 
 
 def _pin_seconds() -> int:
@@ -66,7 +176,7 @@ def request_pinned_to_primary(request) -> bool:
 @contextlib.contextmanager
 def replica_reads(enabled: bool = True):
     """Within the block, reads go to the replica (when one is configured); writes never do."""
-    token = _reads_on_replica.set(enabled and replica_configured())
+    token = _reads_on_replica.set(enabled and replica_usable())
     try:
         yield
     finally:
@@ -77,15 +187,19 @@ def replica_stream(iterable, *, enabled: bool = True):
     """Consume `iterable` (a streamed body) with its reads on the replica, one item at a time.
 
     The body of a StreamingHttpResponse runs after the view returned; each step is wrapped on
-    its own so that the context never spans a yield.
+    its own so that the context never spans a yield. Whether the replica is used is decided
+    once, when the body starts (one check, one fallback counted).
     """
+    on_replica = enabled and replica_usable()
     iterator = iter(iterable)
     while True:
-        with replica_reads(enabled):
-            try:
-                item = next(iterator)
-            except StopIteration:
-                return
+        token = _reads_on_replica.set(on_replica)
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            _reads_on_replica.reset(token)
         yield item
 
 
@@ -95,8 +209,17 @@ def use_replica(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         enabled = replica_configured() and not request_pinned_to_primary(request)
-        with replica_reads(enabled):
-            return view(request, *args, **kwargs)
+        on_replica = False
+        try:
+            with replica_reads(enabled):
+                on_replica = _reads_on_replica.get()
+                return view(request, *args, **kwargs)
+        except REPLICA_ERRORS as exc:
+            if not on_replica:
+                raise
+            replica_mark_down(f"failed ({type(exc).__name__})")
+            REPLICA_FALLBACKS.labels(reason="failed").inc()
+            return view(request, *args, **kwargs)  # read-only: answer again from the primary
 
     return wrapped
 
@@ -118,13 +241,31 @@ class ReplicaReadsMixin:
             action in self.replica_actions
             and replica_configured()
             and not request_pinned_to_primary(request)
+            and replica_usable()
         ):
             self._replica_token = _reads_on_replica.set(True)
+            self._read_replica = True
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def _replica_done(self) -> None:
         token = self.__dict__.pop("_replica_token", None)
         if token is not None:
             _reads_on_replica.reset(token)
+
+    def dispatch(self, request, *args, **kwargs):
+        """A replica that fails mid-request: mark it down and answer from the primary."""
+        self._read_replica = False
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except REPLICA_ERRORS as exc:
+            self._replica_done()
+            if not self._read_replica or request.method not in SAFE_METHODS:
+                raise
+            replica_mark_down(f"failed ({type(exc).__name__})")
+            REPLICA_FALLBACKS.labels(reason="failed").inc()
+            return super().dispatch(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        self._replica_done()
         return super().finalize_response(request, response, *args, **kwargs)
 
     def reads_on_replica(self) -> bool:

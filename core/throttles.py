@@ -13,9 +13,22 @@ from types import SimpleNamespace
 from rest_framework.throttling import ScopedRateThrottle
 
 
-def page_post_throttled(request, *, scope: str) -> int | None:
-    """Count this POST against `scope`; None when allowed, else the seconds to wait."""
-    throttle = ScopedRateThrottle()
+class AddressRateThrottle(ScopedRateThrottle):
+    """A scope counted per client address, whoever is signed in.
+
+    DRF's ScopedRateThrottle keys on the user once a request is authenticated, so an address
+    holding the session of an account it owns got a fresh budget of password checks per
+    account on `/admin/login/`. Sign-in attempts are the address's, not the account's.
+    """
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def page_post_throttled(request, *, scope: str, per_address: bool = False) -> int | None:
+    """Count this POST against `scope` (per user when signed in, or per address whoever is
+    signed in with `per_address`); None when allowed, else the seconds to wait."""
+    throttle = AddressRateThrottle() if per_address else ScopedRateThrottle()
     if throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):
         return None
     return max(1, math.ceil(throttle.wait() or 1))

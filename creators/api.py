@@ -1,12 +1,13 @@
 """REST API for creators, partners and the stats feed."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import filters, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import roles
+from core.api.filters import CappedSearchFilter
 from core.replica import ReplicaReadsMixin
 
 from . import services
@@ -35,7 +36,7 @@ class PartnerViewSet(ReplicaReadsMixin, viewsets.ReadOnlyModelViewSet):
 
     replica_actions = frozenset({"list", "retrieve"})
     serializer_class = PartnerSerializer
-    filter_backends = [filters.SearchFilter]
+    filter_backends = [CappedSearchFilter]
     search_fields = ["name", "profile", "categories"]
 
     def get_queryset(self):
@@ -46,7 +47,12 @@ class PartnerViewSet(ReplicaReadsMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("search", str, description="Name, profile or category."),
+            OpenApiParameter(
+                "search",
+                str,
+                description="Name, profile or category: up to 8 words of up to 100 characters "
+                "each (more answers 400 naming `search`).",
+            ),
             OpenApiParameter(
                 "ordering",
                 str,

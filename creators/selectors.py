@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, F, Q, Sum
 
 from core.clock import business_today
 from core.models import JobRun
+from core.search import search_text
 
 from .models import Creator, CreatorDailyStats, Partner, PartnerStaff, tier_window
 
@@ -47,7 +48,7 @@ def partner_directory(*, search: str = "", ordering: str = "name"):
     read however many leads and requests there are.
     """
     partners = partners_listed().annotate(creator_count=F("collaborating_creators"))
-    term = search.strip()
+    term = search_text(search)  # one substring, cut to the search cap (core.search)
     if term:
         partners = partners.filter(
             Q(name__icontains=term) | Q(profile__icontains=term) | Q(categories__icontains=term)

@@ -78,6 +78,13 @@ class ThreadViewSet(
             return Thread.objects.filter(creator=creator_of(self.request.user))
         return visible_threads(self.request)
 
+    def filter_queryset(self, queryset):
+        """The list's filters (`is_lead`) apply to the list only: a thread's sub-actions
+        (`messages/`, `read/`) and the detail read no query filters, whatever is sent."""
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     @extend_schema(
         description="Sellers: their partner's threads; creators: their own. Newest activity "
         "first. `unread_count` counts the other side's messages since the caller last read.",

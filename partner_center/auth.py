@@ -64,13 +64,14 @@ def login_throttled(view):
 
     The lockout stops guessing one username's password; this stops one address trying many
     usernames (password spraying), on `/accounts/login/` and `/admin/login/` as on
-    `POST /api/v1/auth/token/`, all three drawing on one budget per address.
+    `POST /api/v1/auth/token/`, all three drawing on one budget per address, counted per
+    address whoever is signed in (core.throttles.AddressRateThrottle).
     """
 
     @wraps(view)
     def throttled(request, *args, **kwargs):
         if request.method == "POST":
-            wait = page_post_throttled(request, scope="token")
+            wait = page_post_throttled(request, scope="token", per_address=True)
             if wait is not None:
                 message = f"Too many sign-in attempts from your address. Try again in {wait} s."
                 note = (

@@ -6,11 +6,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core import roles
 from core.auth import ExpiringTokenAuthentication, api_token_issue
+from core.throttles import AddressRateThrottle
 from creators.serializers import CreatorRefSerializer, PartnerRefSerializer
 from routing import services as routing_services
 
@@ -61,7 +61,7 @@ class TokenView(APIView):
     here as on the login pages, the right password included, until the cool-off passes.
     """
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]  # per address, whoever is signed in
     throttle_scope = "token"
 
     def get_authenticators(self):

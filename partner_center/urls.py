@@ -4,12 +4,16 @@ from django.urls import include, path
 
 from notifications import pages as notification_pages
 
-from . import views
+from . import probes, views
 from .auth import login_throttled
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", probes.healthz, name="healthz"),
+    path("healthz/live", probes.liveness, name="liveness"),
+    path("readyz", probes.healthz, name="readyz"),
+    path("livez", probes.liveness, name="livez"),
+    path("metrics", probes.metrics, name="metrics"),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (JSON, the API docs).
     path("favicon.ico", views.favicon, name="favicon"),
     path(

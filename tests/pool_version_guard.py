@@ -6,8 +6,8 @@ It watches every SQL statement of the test's connection (`connection.execute_wra
 the innermost one dirty, a pool version bump cleans them all, and a dirty block released as
 the outermost one is a write path that commits without a bump: the test fails, naming the
 statement. A statement that changed no row is no write. Writes a test makes itself outside
-any atomic block (fixtures, deliberate stale writes) are not watched. A note's body edit is exempt: the pool shows only how many notes a
-lead has.
+any atomic block (fixtures, deliberate stale writes) are not watched. A note's body edit is
+exempt: the pool shows only how many notes a lead has.
 """
 
 import re

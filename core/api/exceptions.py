@@ -10,14 +10,27 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+def encodable(text) -> str:
+    """Text that can be sent as UTF-8: a lone surrogate (`\\ud800`, from a JSON escape) that an
+    error message echoes is written as its escape, not left to fail the response's encoding."""
+    text = str(text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def _as_field_errors(detail) -> dict:
     if isinstance(detail, dict):
         return {
-            field: [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+            encodable(field): [
+                encodable(m) for m in (messages if isinstance(messages, list) else [messages])
+            ]
             for field, messages in detail.items()
         }
     if isinstance(detail, list):
-        return {"non_field_errors": [str(m) for m in detail]}
+        return {"non_field_errors": [encodable(m) for m in detail]}
     return {}
 
 
@@ -55,5 +68,5 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_400_BAD_REQUEST, headers=response.headers)
 
     if isinstance(response.data, dict) and "detail" in response.data:
-        response.data = {**response.data, "detail": str(response.data["detail"])}
+        response.data = {**response.data, "detail": encodable(response.data["detail"])}
     return response

@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import filters
 
 TRUE_WORDS = {"true", "1", "yes"}
 FALSE_WORDS = {"false", "0", "no"}
@@ -28,3 +30,19 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     """A BooleanFilter (a boolean in the schema) that answers 400 to a value it cannot read."""
 
     field_class = StrictBooleanField
+
+
+class CappedSearchFilter(filters.SearchFilter):
+    """DRF's SearchFilter under the one cap on search terms (core.search): more than 8 words,
+    or a word over 100 characters, answers 400 naming `search`."""
+
+    def get_search_terms(self, request):
+        from rest_framework.exceptions import ValidationError
+
+        from core.search import search_terms_check
+
+        terms = super().get_search_terms(request)
+        try:
+            return search_terms_check(terms, field=self.search_param)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from None

@@ -92,7 +92,7 @@ def licensed_data_purge(*, now: dt.datetime) -> int:
 
 def licensed_data_purge_run(*, now: dt.datetime | None = None) -> JobRun:
     """`purge_expired_licensed_data` on its own (the expiry job also purges, every run)."""
-    with job_run_record(job=JobRun.Job.EXPIRE_AUTHORIZATIONS) as run:
+    with job_run_record(job=JobRun.Job.PURGE_EXPIRED_LICENSED_DATA) as run:
         with transaction.atomic():
             run.rows_changed = licensed_data_purge(now=now or timezone.now())
             run.detail = "licensed data purged"

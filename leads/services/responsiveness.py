@@ -22,7 +22,7 @@ from ..models import CollaborationRequest
 
 WINDOW_DAYS = 90
 MIN_SAMPLE = 10
-JOB = "refresh_partner_responsiveness"  # core.models.JobRun.Job has no member for it yet
+JOB = JobRun.Job.REFRESH_PARTNER_RESPONSIVENESS
 
 _PARTNER_T = Partner._meta.db_table
 _REQUEST_T = CollaborationRequest._meta.db_table

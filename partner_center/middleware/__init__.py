@@ -1,6 +1,7 @@
 """The project's middleware, one module per job; MIDDLEWARE in settings names each class.
+(The probes, the request log, the method guard and the admin search cap are modules of
+`partner_center` of their own: probes.py, request_log.py, method_guard.py, admin_search.py.)
 
-- `health`: answers /healthz before host validation and the HTTPS redirect.
 - `content_security_policy`: the Content-Security-Policy header every page satisfies.
 - `bad_input`: bad input at the edge answers 400 naming the field, never 500 (NUL characters,
   and ValidationErrors that page views let escape).

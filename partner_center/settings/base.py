@@ -5,9 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 
-from core.clock import TIER_REFRESH_DAY, TIER_REFRESH_HOUR
 from core.job_limits import BROKER_VISIBILITY_TIMEOUT
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -60,7 +58,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "partner_center.middleware.health.HealthCheckMiddleware",
+    # /healthz (readiness), /healthz/live (liveness) and /metrics, before the host check.
+    "partner_center.probes.ProbeMiddleware",
+    # A request id, one log line and the metrics per request (probes are not logged).
+    "partner_center.request_log.RequestLogMiddleware",
+    # TRACE and other methods nobody serves: 405 before any view (never a "safe" page).
+    "partner_center.method_guard.MethodGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "partner_center.middleware.content_security_policy.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -75,6 +78,8 @@ MIDDLEWARE = [
     "partner_center.middleware.bad_input.ValidationErrorBadRequestMiddleware",
     "partner_center.middleware.admin_repairs.AdminInvalidActionIdsMiddleware",
     "partner_center.middleware.admin_repairs.AdminInvalidFilterValueMiddleware",
+    # The admin's search box: at most 8 words of 100 characters (core/search.py).
+    "partner_center.admin_search.AdminSearchCapMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout answer.
@@ -124,10 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Behind PgBouncer in transaction pooling (docker-compose.yml), consecutive transactions of
 # one Django connection may run on different server sessions: a server-side cursor (DECLARE,
 # which `.iterator()` uses on PostgreSQL) would not survive its transaction, so turn them off.
-# Other session state: the only SET is `SET LOCAL` (the refreshes' work_mem), nothing LISTENs,
-# and core/locks.py's advisory locks are transaction-level (released at commit). The exception
-# is core/jobs.py's job lock, a session-level advisory lock held across a run's transactions:
-# under transaction pooling its lock and unlock may reach different server sessions.
+# Session state is otherwise safe here: the only SET is `SET LOCAL` (the refreshes' work_mem),
+# and no session advisory locks (the job lease is a row: core/locks.py) or LISTEN are used.
 # CONN_MAX_AGE still saves the connect to PgBouncer.
 if env_bool("DATABASE_TRANSACTION_POOLING", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
@@ -141,11 +144,17 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         os.environ["DATABASE_REPLICA_URL"],
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
+    # A replica that does not answer within 3 s counts as down (its reads go to the primary).
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
     # Tests read the replica's copy of the test database (the standby replays its creation).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.replica.PrimaryReplicaRouter"]
 # A client that has just written reads from the primary for this long (read your own writes).
 REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "5"))
+# A replica further behind than this (or unreachable) is skipped: its reads go to the primary,
+# with a log line and pc_replica_fallbacks_total (core/replica.py). Checked every few seconds.
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+REPLICA_CHECK_SECONDS = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # What every request selects with its user (sessions and tokens alike): who they work for,
@@ -277,65 +286,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    # Monthly tier refresh: the source says tiers refresh on the 2nd day of each month.
-    "refresh-tiers-monthly": {
-        "task": "creators.tasks.refresh_tiers_task",
-        "schedule": crontab(minute=0, hour=TIER_REFRESH_HOUR, day_of_month=TIER_REFRESH_DAY),
-        "options": {"expires": 6 * 60 * 60},
-    },
-    # Daily follower refresh: follower counts are refreshed once a day.
-    "refresh-followers-daily": {
-        "task": "creators.tasks.refresh_followers_task",
-        "schedule": crontab(minute=30, hour=3),
-        "options": {"expires": 6 * 60 * 60},
-    },
-    # Tier refresh catch-up: reruns the latest monthly refresh if it did not succeed (its
-    # worker was killed, or beat was down at 02:00 on the 2nd); otherwise does nothing.
-    "refresh-tiers-catch-up": {
-        "task": "creators.tasks.tier_refresh_catch_up_task",
-        "schedule": crontab(minute=15),
-        "options": {"expires": 50 * 60},
-    },
-    # Authorization expiry: licensed data is hidden at read time; this marks and notifies.
-    "expire-authorizations": {
-        "task": "leads.tasks.expire_authorizations_task",
-        "schedule": crontab(minute="*/5"),
-        "options": {"expires": 4 * 60},
-    },
-    # Expiring-authorization reminders: one notice per request once 24 hours or less remain.
-    # Hourly, so a reminder comes between 24 and 23 hours before the end.
-    "remind-expiring-authorizations-hourly": {
-        "task": "leads.tasks.remind_expiring_authorizations_task",
-        "schedule": crontab(minute=10),
-        "options": {"expires": 50 * 60},
-    },
-    # Partner responsiveness (90 days of requests); first responses refresh their partner.
-    "refresh-partner-responsiveness-daily": {
-        "task": "leads.tasks.refresh_partner_responsiveness_task",
-        "schedule": crontab(minute=45, hour=3),
-        "options": {"expires": 6 * 60 * 60},
-    },
-    # Daily expiry digest email to every staff user (07:00 business time, before the workday).
-    "send-expiry-digest-daily": {
-        "task": "leads.tasks.send_expiry_digest_task",
-        "schedule": crontab(minute=0, hour=7),
-        "options": {"expires": 6 * 60 * 60},
-    },
-    # First-response escalation: the owner (or every staff user) is told once when a request
-    # enters the last 25% of its response window, and once when its deadline passes.
-    "escalate-unanswered-requests-hourly": {
-        "task": "leads.tasks.escalate_unanswered_requests_task",
-        "schedule": crontab(minute=20),
-        "options": {"expires": 50 * 60},
-    },
-    # Due follow-up tasks: each assignee is told once when an open task falls due.
-    "remind-due-tasks-hourly": {
-        "task": "followup.tasks.remind_due_tasks_task",
-        "schedule": crontab(minute=25),
-        "options": {"expires": 50 * 60},
-    },
-}
+# One beat only, enforced: a second refuses to start (partner_center/beat.py). It ticks at
+# least once a minute, so its heartbeat file says it is alive.
+CELERY_BEAT_SCHEDULER = "partner_center.beat.SingletonScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
+# The schedule: one entry per job, each with a comment and an expiry (settings/schedule.py).
+from .schedule import CELERY_BEAT_SCHEDULE  # noqa: E402, F401  (beat reads it from here)
 
 # One cache for every process: throttle counters, login lockouts and cached figures. Redis when
 # REDIS_URL is set (gunicorn's processes and the worker then agree); local memory otherwise.
@@ -385,7 +341,10 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true" if EMAIL_HOST else "false").lower() in {
+# Empty counts as unset (compose passes every variable, empty when not given).
+EMAIL_USE_TLS = (
+    os.environ.get("EMAIL_USE_TLS") or ("true" if EMAIL_HOST else "false")
+).lower() in {
     "1",
     "true",
     "yes",
@@ -402,14 +361,38 @@ else:
 # The public address of the site, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# /metrics (Prometheus): the addresses (or networks) that may scrape it, and/or a bearer token.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# Logs go to the console: readable lines by default (make run, tests), JSON lines with
+# LOG_FORMAT=json (production's default): core/logging.py.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower() or "text"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "core.logging.JsonFormatter"},
+        "text": {"()": "core.logging.TextFormatter"},
+    },
+    "filters": {"context": {"()": "core.logging.ContextFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Failed logins and lockouts are warnings; each successful login is not worth a line.
         "axes": {"level": "WARNING"},
+        # Each request is one line of partner_center.request, with its duration: Django's own
+        # per-request warnings (404s, 400s) would repeat it.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
     },
 }
+# Celery keeps this logging (JSON lines in production) instead of installing its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,13 +1,14 @@
-"""Production: refuses to start without ALLOWED_HOSTS and a strong SECRET_KEY."""
+"""Production: refuses to start without ALLOWED_HOSTS, SITE_URL and a strong SECRET_KEY."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import EMBEDDED_SECRET_KEY, STORAGES, env_bool, env_list
+from .base import EMBEDDED_SECRET_KEY, LOGGING, STORAGES, env_bool, env_list
 
-for _required in ("SECRET_KEY", "ALLOWED_HOSTS"):
+for _required in ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"):
     if not os.environ.get(_required, "").strip():
         raise ImproperlyConfigured(f"{_required} must be set in production.")
 SECRET_KEY = os.environ["SECRET_KEY"]
@@ -21,6 +22,22 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("dj
     )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 DEBUG = False
+
+# Links in emails go to SITE_URL, and Message-IDs end in its host, never in the container's
+# name or "localhost" (which spam filters and threading both dislike).
+SITE_URL = os.environ["SITE_URL"].strip().rstrip("/")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.hostname:
+    raise ImproperlyConfigured(
+        "SITE_URL must be the public address, e.g. https://partners.example.com "
+        f"(got {SITE_URL!r})."
+    )
+SITE_HOST = _site.hostname
+
+# Django's own mails (password resets, admin errors) take Message-ID domains from DNS_NAME.
+from django.core.mail.utils import DNS_NAME  # noqa: E402
+
+DNS_NAME._fqdn = SITE_HOST
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -40,3 +57,18 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# JSON log lines unless told otherwise (LOG_FORMAT=text), for the log shipper.
+if not os.environ.get("LOG_FORMAT"):
+    LOG_FORMAT = "json"
+    LOGGING = {
+        **LOGGING,
+        "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": "json"}},
+    }
+
+# Error reports (partner_center/observability.py): user ids only, no licensed data.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from partner_center.observability import sentry_init  # noqa: E402
+
+    sentry_init(dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"))

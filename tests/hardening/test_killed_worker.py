@@ -1,7 +1,9 @@
 """Jobs survive a killed worker.
 
 - A run left "running" by a dead worker is marked abandoned, and the next run proceeds.
-- Two runs of the same job never overlap: the second is recorded as skipped.
+- Two runs of the same job never overlap: the second is recorded as skipped. Who runs is
+  decided by the job's lease (core.locks): a holder killed on this host is known dead at
+  once, a holder elsewhere loses the lease when it stops renewing it.
 - On Redis, an unacknowledged job is redelivered after a visibility timeout derived from the
   jobs' own time limits (minutes, not Redis's default hour).
 """
@@ -10,18 +12,17 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import threading
+import time
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, connections
 from django.utils import timezone
 
 from core import job_limits
-from core.jobs import JOB_OPTIONS, JobAlreadyRunning
-from core.locks import lock_key
-from core.models import JobRun
+from core.jobs import JOB_OPTIONS, JobAlreadyRunning, job_lock_name
+from core.locks import holder_name
+from core.models import JobLock, JobRun
 from creators.services import followers_refresh
 from creators.tasks import (
     refresh_followers_task,
@@ -50,47 +51,114 @@ def test_a_run_left_running_past_its_time_limit_is_abandoned_and_the_next_procee
     assert JobRun.objects.get(pk=result["job_run"]).status == JobRun.Status.SUCCEEDED
 
 
-def test_a_live_run_is_not_overlapped(transactional_db):
-    """SQLite: a run within its time limit is live. PostgreSQL: whoever holds the job's lock."""
-    if connection.vendor == "postgresql":
-        held, release = threading.Event(), threading.Event()
+def hold_lease(holder: str, *, seconds: float = 60) -> JobLock:
+    """The job's lease as another process holds it."""
+    return JobLock.objects.create(
+        name=job_lock_name(FOLLOWERS),
+        holder=holder,
+        token="t" * 32,
+        lease_until=timezone.now() + dt.timedelta(seconds=seconds),
+        acquired_at=timezone.now(),
+    )
 
-        def hold_the_lock():
-            with connections["default"].cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [lock_key(f"job:{FOLLOWERS}")])
-                JobRun.objects.create(job=FOLLOWERS, started_at=timezone.now())
-                held.set()
-                release.wait(30)
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_key(f"job:{FOLLOWERS}")])
-            connections.close_all()
 
-        holder = threading.Thread(target=hold_the_lock)
-        holder.start()
-        assert held.wait(30)
-    else:
-        stale_run(1)
-    try:
-        result = refresh_followers_task.delay().get()
-        assert "another run is in progress" in result["skipped"]
-        with pytest.raises(JobAlreadyRunning):
-            followers_refresh()
-        # The command says so in one line (exit 1), no traceback.
-        with pytest.raises(CommandError, match=r"another run is in progress.*Nothing was done"):
-            call_command("refresh_followers")
-    finally:
-        if connection.vendor == "postgresql":
-            release.set()
-            holder.join(30)
+def exited_process_holder() -> str:
+    """The holder name of a process of this host that has exited (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    name = holder_name(child.pid)
+    child.kill()
+    child.wait()
+    return name
+
+
+def test_a_live_run_is_not_overlapped():
+    """Whoever holds the job's lease is live: every other start is recorded as skipped."""
+    hold_lease("worker-on-another-host:4242:123456")
+    stale_run(1)
+    result = refresh_followers_task.delay().get()
+    assert "another run is in progress" in result["skipped"]
+    with pytest.raises(JobAlreadyRunning):
+        followers_refresh()
+    # The command says so in one line (exit 1), no traceback.
+    with pytest.raises(CommandError, match=r"another run is in progress.*Nothing was done"):
+        call_command("refresh_followers")
     statuses = list(JobRun.objects.order_by("started_at").values_list("status", flat=True))
     assert statuses == ["running", "skipped", "skipped", "skipped"]
     assert "in progress" in JobRun.objects.filter(status="skipped").first().detail
+    # The lease is untouched: still the other host's.
+    assert JobLock.objects.get().holder == "worker-on-another-host:4242:123456"
 
 
-@pytest.mark.postgres
-def test_on_postgresql_a_dead_workers_run_is_abandoned_at_once():
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's advisory locks tell a dead run from a live one")
-    dead = stale_run(1)  # well within its time limit, but nobody holds the job's lock
+def test_a_run_whose_holder_was_killed_on_this_host_is_taken_over_at_once():
+    """A killed worker child's redelivered task runs at once: its holder no longer exists."""
+    hold_lease(exited_process_holder(), seconds=600)
+    dead = stale_run(1)
+    run = followers_refresh()
+    dead.refresh_from_db()
+    assert (dead.status, run.status) == (JobRun.Status.ABANDONED, JobRun.Status.SUCCEEDED)
+    assert "Abandoned" in dead.detail
+    lock = JobLock.objects.get()
+    assert (lock.holder, lock.token) == ("", "")  # released when the run finished
+
+
+def test_a_lapsed_lease_of_another_host_is_taken_over():
+    """A holder elsewhere that stopped renewing (its host died) loses the job after the lease."""
+    hold_lease("dead-host:7:99", seconds=-1)
+    dead = stale_run(1)
+    assert "job_run" in refresh_followers_task.delay().get()
+    dead.refresh_from_db()
+    assert dead.status == JobRun.Status.ABANDONED
+
+
+def test_a_run_of_this_process_that_ended_without_releasing_is_taken_over():
+    """A run whose release failed (the database was away) does not block this process's
+    retry: the lease names this process, but no run here holds it any more."""
+    hold_lease(holder_name(), seconds=600)
+    assert followers_refresh().status == JobRun.Status.SUCCEEDED
+
+
+def test_every_run_of_a_job_releases_its_lease_whatever_the_outcome(monkeypatch):
+    def crash(**kwargs):
+        raise RuntimeError("boom")
+
+    from creators.signals import creator_figures_refreshed
+
+    creator_figures_refreshed.connect(crash, dispatch_uid="test-lease-crash")
+    try:
+        with pytest.raises(RuntimeError):
+            followers_refresh()
+    finally:
+        creator_figures_refreshed.disconnect(dispatch_uid="test-lease-crash")
+    assert JobLock.objects.get().token == ""
+    assert followers_refresh().status == JobRun.Status.SUCCEEDED
+    assert list(JobRun.objects.order_by("started_at").values_list("status", flat=True)) == [
+        "failed",
+        "succeeded",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_job_renews_its_lease(settings):
+    """The holder's thread pushes the lease ahead while the job runs, on its own connection."""
+    from core.locks import lease_acquire, lease_release
+
+    settings.JOB_LEASE_SECONDS = 2
+    settings.JOB_LEASE_RENEW_SECONDS = 0.2
+    lease = lease_acquire("job:test-renewal")
+    assert lease is not None
+    first = JobLock.objects.get(name="job:test-renewal").lease_until
+    time.sleep(1.0)
+    lock = JobLock.objects.get(name="job:test-renewal")
+    assert lock.lease_until > first and lock.renewed_at > lock.acquired_at
+    # Held and renewed: nobody else gets it.
+    assert lease_acquire("job:test-renewal", renew=False) is None
+    lease_release(lease)
+    assert JobLock.objects.get(name="job:test-renewal").token == ""
+    assert not lease.lost.is_set()
+
+
+def test_a_stale_run_without_a_live_holder_is_abandoned_at_once():
+    dead = stale_run(1)  # well within its time limit, but nobody holds the job's lease
     run = followers_refresh()
     dead.refresh_from_db()
     assert (dead.status, run.status) == (JobRun.Status.ABANDONED, JobRun.Status.SUCCEEDED)

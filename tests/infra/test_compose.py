@@ -18,28 +18,28 @@ def command(service: str) -> str:
     return shlex.join(value) if isinstance(value, list) else " ".join(value.split())
 
 
-def test_the_services_postgres_its_replica_pgbouncer_redis_web_worker_beat():
+def test_the_services_postgres_its_replica_pgbouncer_redis_migrate_web_worker_beat():
     assert set(SERVICES) == {
         "postgres",
         "postgres-replica",
         "pgbouncer",
         "redis",
+        "migrate",
         "web",
         "worker",
         "beat",
     }
-    assert SERVICES["postgres"]["image"] == "postgres:15"
-    assert SERVICES["redis"]["image"] == "redis:7"
+    assert SERVICES["postgres"]["image"].startswith("postgres:15.")
+    assert SERVICES["redis"]["image"].startswith("redis:7.")
     assert any(":/var/lib/postgresql/data" in volume for volume in SERVICES["postgres"]["volumes"])
     for service in ("postgres", "redis"):
         assert SERVICES[service]["healthcheck"]["test"]
 
 
-def test_web_migrates_then_serves_the_wsgi_app_on_gunicorn():
+def test_web_serves_the_wsgi_app_on_gunicorn_and_never_migrates():
     web = command("web")
-    assert "manage.py migrate" in web and "collectstatic" in web
-    assert web.index("migrate") < web.index("gunicorn")
-    assert "gunicorn partner_center.wsgi:application" in web
+    assert "migrate" not in web  # the one-off `migrate` service does, once
+    assert web.startswith("gunicorn partner_center.wsgi:application -c gunicorn.conf.py")
     assert "--bind 0.0.0.0:8000" in web
     assert "/healthz" in str(SERVICES["web"]["healthcheck"]["test"])
 
@@ -75,16 +75,92 @@ def test_app_services_run_production_settings_against_postgres_and_redis(service
     assert definition["depends_on"]["redis"]["condition"] == "service_healthy"
     for database in ("pgbouncer", "postgres-replica"):
         assert definition["depends_on"][database]["condition"] == "service_healthy"
+    assert env["NUM_PROXIES"] == "${NUM_PROXIES:-1}"  # one TLS proxy in front
+    assert env["SITE_URL"].startswith("${SITE_URL:?")  # production refuses to start without
 
 
-def test_web_migrates_on_the_primary_not_through_the_pooler():
-    web = command("web")
-    assert "DATABASE_URL=$$MIGRATE_DATABASE_URL python manage.py migrate" in web  # $$: compose
+def test_migrations_run_once_on_the_primary_and_the_app_waits_for_them():
+    migrate = SERVICES["migrate"]
+    line = command("migrate")
+    assert 'DATABASE_URL="$$MIGRATE_DATABASE_URL" exec python manage.py migrate' in line
+    assert migrate["restart"] == "no"  # a one-off: it exits 0 and stays down
+    assert migrate["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    for service in APP_SERVICES:
+        waits = SERVICES[service]["depends_on"]["migrate"]
+        assert waits == {"condition": "service_completed_successfully"}
+
+
+def readme_variables() -> set[str]:
+    """Every variable README's configuration table names."""
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Configuration (environment)", 1)[1].split("\n\n", 2)[1]
+    names = set()
+    for row in table.splitlines()[2:]:
+        first_cell = row.split("|")[1]
+        names |= set(re.findall(r"`([A-Z][A-Z0-9_]+)`", first_cell))
+    return names
+
+
+@pytest.mark.parametrize("service", APP_SERVICES + ["migrate"])
+def test_every_variable_of_the_readme_table_is_passed(service):
+    names = readme_variables()
+    assert {"EMAIL_HOST", "SITE_URL", "DEFAULT_FROM_EMAIL", "NUM_PROXIES", "LOG_LEVEL"} <= names
+    assert len(names) > 30
+    assert names - set(SERVICES[service]["environment"]) == set()
+
+
+def test_images_are_pinned_by_version():
+    import re
+
+    images = [SERVICES[name]["image"] for name in SERVICES if "image" in SERVICES[name]]
+    for image in images:
+        if image == "live-partner-center":
+            continue  # built here from the Dockerfile
+        name, _, tag = image.partition(":")
+        # A release, not a moving major tag: postgres 15.10, redis 7.4.2, pgbouncer v1.25.1.
+        assert re.match(r"v?\d+\.\d+", tag) and tag != "latest", image
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM python:3.11.11-slim-bookworm" in dockerfile
+
+
+def test_worker_and_beat_have_healthchecks_and_jobs_get_time_to_finish():
+    import re
+
+    worker, beat = SERVICES["worker"], SERVICES["beat"]
+    assert "inspect ping" in " ".join(worker["healthcheck"]["test"])
+    assert "celerybeat-schedule.heartbeat" in " ".join(beat["healthcheck"]["test"])
+
+    def seconds(text: str) -> int:
+        units = {"s": 1, "m": 60, "h": 3600}
+        return sum(int(n) * units[u] for n, u in re.findall(r"(\d+)([smh])", text))
+
+    from core import job_limits
+
+    assert seconds(worker["stop_grace_period"]) > job_limits.JOB_TIME_LIMIT
+    assert seconds(worker["stop_grace_period"]) > job_limits.JOB_SOFT_TIME_LIMIT
+    assert seconds(SERVICES["web"]["stop_grace_period"]) > 60  # gunicorn's timeout
+
+
+def test_beat_is_a_refusing_singleton_with_its_schedule_on_a_volume():
+    from django.conf import settings
+
+    assert settings.CELERY_BEAT_SCHEDULER == "partner_center.beat.SingletonScheduler"
+    beat = SERVICES["beat"]
+    assert "-s /app/var/beat/celerybeat-schedule" in command("beat")
+    assert "beat:/app/var/beat" in beat["volumes"] and "beat" in COMPOSE["volumes"]
+
+
+def test_mail_files_are_on_a_volume_for_web_and_worker():
+    for service in ("web", "worker"):
+        assert "mail:/app/var/mail" in SERVICES[service]["volumes"]
+    assert "mail" in COMPOSE["volumes"]
 
 
 def test_the_replica_streams_from_the_primary():
     primary, standby = SERVICES["postgres"], SERVICES["postgres-replica"]
-    assert standby["image"] == primary["image"] == "postgres:15"
+    assert standby["image"] == primary["image"]
     assert "max_wal_senders=10" in primary["command"]
     init = (ROOT / "deploy" / "postgres" / "init-replication.sh").read_text()
     assert "WITH REPLICATION LOGIN" in init
@@ -136,14 +212,9 @@ def test_transaction_pooling_turns_server_side_cursors_off(monkeypatch):
         importlib.reload(base)
 
 
-def test_worker_and_beat_wait_for_the_migrations():
-    for service in ("worker", "beat"):
-        assert SERVICES[service]["depends_on"]["web"]["condition"] == "service_healthy"
-
-
 def test_dockerfile_builds_from_the_lock_file_without_dev_tools():
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert "FROM python:3.11-slim" in dockerfile
+    assert "FROM python:3.11" in dockerfile
     assert "uv sync --frozen --no-dev" in dockerfile
     assert "collectstatic --noinput" in dockerfile
     assert "USER app" in dockerfile

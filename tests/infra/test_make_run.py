@@ -139,7 +139,15 @@ def test_make_run_serves_the_demo_runs_jobs_and_stops_on_ctrl_c(demo):
 
     health = get(f"{base}/healthz")
     assert health and health[0] == 200
-    assert json.loads(health[1]) == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert json.loads(health[1]) == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "static": "ok",
+        "replica": "not configured",
+    }
+    live = get(f"{base}/healthz/live")
+    assert live and json.loads(live[1]) == {"status": "ok"}
 
     # A job queued from outside through the file-system broker is consumed by the worker.
     database = demo["var"] / "partner_center.sqlite3"

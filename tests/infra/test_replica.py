@@ -29,6 +29,7 @@ from tests.factories import CreatorUserFactory, LeadFactory, PartnerFactory, Sel
 def routed(monkeypatch):
     """The router installed and a replica 'configured' (the decision only; nothing connects)."""
     monkeypatch.setattr(replica, "replica_configured", lambda: True)
+    monkeypatch.setattr(replica, "replica_state", lambda **kw: replica.ReplicaState(True))
     with override_settings(DATABASE_ROUTERS=["core.replica.PrimaryReplicaRouter"]):
         yield
 
@@ -156,7 +157,9 @@ class _ReplayPaused:
 def replica_on(settings):
     settings.REPLICA_READS = True
     connections["replica"].close()  # a fresh session: no snapshot from before the writes
+    replica.replica_state_reset()
     yield
+    replica.replica_state_reset()
     with connections["replica"].cursor() as cursor:
         cursor.execute("SELECT pg_wal_replay_resume()")  # even if a test failed while paused
 

@@ -15,13 +15,20 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = "partner_center.settings.production"
 
 
-def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    """Run the project's Python with a clean environment: only what is passed here."""
-    clean = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "VAR_DIR": str(tmp_path)}
+def run(args: list[str], tmp_path: Path, **env: str | None) -> subprocess.CompletedProcess:
+    """Run the project's Python with a clean environment: only what is passed here (and a
+    SITE_URL unless it is passed as None)."""
+    clean = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "VAR_DIR": str(tmp_path),
+        "SITE_URL": "https://partners.example.com",
+    }
+    merged = {name: value for name, value in {**clean, **env}.items() if value is not None}
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
-        env={**clean, **env},
+        env=merged,
         capture_output=True,
         text=True,
         timeout=120,
@@ -44,6 +51,14 @@ def settings_of(tmp_path: Path, names: list[str], **env: str) -> dict:
         ({"ALLOWED_HOSTS": "example.com"}, "SECRET_KEY must be set in production"),
         ({"SECRET_KEY": "x" * 60}, "ALLOWED_HOSTS must be set in production"),
         ({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": " "}, "ALLOWED_HOSTS must be set"),
+        (
+            {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "x.com", "SITE_URL": None},
+            "SITE_URL must be set in production",
+        ),
+        (
+            {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "x.com", "SITE_URL": "x"},
+            "SITE_URL must be the public address",
+        ),
         (
             {
                 "SECRET_KEY": "insecure-embedded-default-key-change-me-in-production",
@@ -148,3 +163,25 @@ def test_csrf_protection_rejects_a_login_post_without_the_token():
     assert "errornote" in with_token.content.decode() or "correct username" in (
         with_token.content.decode()
     )
+
+
+def test_production_message_ids_and_links_use_the_site_url(tmp_path):
+    code = (
+        "import django; django.setup(); from django.core import mail; "
+        "from django.conf import settings; from core.mail import absolute_url; "
+        "m = mail.EmailMessage('s', 'b', to=['a@example.com']); "
+        "print(m.message()['Message-ID'], absolute_url('/seller/leads/'), settings.SITE_HOST)"
+    )
+    result = run(
+        ["-c", code],
+        tmp_path,
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="partners.example.com",
+        SITE_URL="https://partners.example.com/",
+    )
+    assert result.returncode == 0, result.stderr
+    message_id, link, host = result.stdout.split()
+    assert message_id.endswith("@partners.example.com>")
+    assert link == "https://partners.example.com/seller/leads/"
+    assert host == "partners.example.com"
