@@ -48,11 +48,36 @@ def mail_send(*, to: list[str], subject: str, body: str) -> int:
     return message.send(fail_silently=False)
 
 
-def mail_queue(*, to: list[str], subject: str, body: str) -> None:
-    """Send a plain-text email after the current transaction commits (now, outside one)."""
+def mail_queue(
+    *, to: list[str], subject: str, body: str, sent_mark: tuple[str, int, str] | None = None
+) -> None:
+    """Send a plain-text email after the current transaction commits (now, outside one).
+
+    `sent_mark` = (model label, primary key, field): the task stamps that field with the time
+    once the mail backend has taken the mail, so a record of "sent" is never ahead of it.
+    """
     recipients = sorted({address for address in to if address})
     if not recipients or getattr(_state, "suppressed", False):
         return
     from .tasks import send_mail_task
 
-    send_mail_task.delay_on_commit(to=recipients, subject=subject[:200], body=body)
+    send_mail_task.delay_on_commit(
+        to=recipients,
+        subject=subject[:200],
+        body=body,
+        sent_mark=list(sent_mark) if sent_mark else None,
+    )
+
+
+def mail_sent_mark(sent_mark) -> None:
+    """Stamp the record `mail_queue`'s `sent_mark` names (if it is not stamped yet)."""
+    if not sent_mark:
+        return
+    from django.apps import apps
+    from django.utils import timezone
+
+    label, pk, field = sent_mark
+    model = apps.get_model(label)
+    model._default_manager.filter(pk=pk, **{f"{field}__isnull": True}).update(
+        **{field: timezone.now()}
+    )

@@ -10,7 +10,7 @@ from celery import shared_task
 
 from . import job_limits
 from .jobs import JOB_OPTIONS, JobAlreadyRunning
-from .mail import mail_send
+from .mail import mail_send, mail_sent_mark
 from .models import JobRun
 
 logger = logging.getLogger(__name__)
@@ -62,11 +62,14 @@ def job_task(**options):
     soft_time_limit=60,
     time_limit=90,
 )
-def send_mail_task(*, to: list[str], subject: str, body: str) -> int:
+def send_mail_task(*, to: list[str], subject: str, body: str, sent_mark=None) -> int:
     """Send one plain-text email from DEFAULT_FROM_EMAIL; transient mail errors are retried
-    for at least ten minutes, a refusal that will not change fails at once, logged."""
+    for at least ten minutes, a refusal that will not change fails at once, logged. Once the
+    backend took it, the record `sent_mark` names is stamped sent."""
     try:
-        return mail_send(to=to, subject=subject, body=body)
+        sent = mail_send(to=to, subject=subject, body=body)
+        mail_sent_mark(sent_mark)
+        return sent
     except PERMANENT_MAIL_ERRORS as exc:
         logger.error(
             "Mail to %d recipient(s) refused for good (%s: %s): check EMAIL_HOST, EMAIL_PORT, "

@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 
 from creators.models import Partner, Tier
 from followup.services import task_create
-from leads.models import Lead, LeadSource, LeadStatus
+from leads.models import CollaborationRequest, Lead, LeadSource, LeadStatus
+from leads.pool_version import pool_version_bump
 from leads.services import note_create
 from leads.services.responsiveness import partner_responsiveness_refresh
 from routing.services import assignment_rule_create
@@ -24,6 +25,20 @@ GOLD_PLUS = (
 
 class ResponseLoopScenes:
     """seed_demo's third-release scenes."""
+
+    def shape_first_responses(self, rng) -> None:
+        """The demo's history is built now and dated back: a reply the seed made today to a
+        request of three weeks ago would read as three weeks late. Give each answered request
+        a reply time a team would have had (1 to 40 hours after it, sooner for Alpha)."""
+        answered = CollaborationRequest.objects.filter(first_response_at__isnull=False)
+        for request in answered.select_related("partner").order_by("id"):
+            hours = rng.uniform(1, 16 if request.partner.slug == "alpha" else 40)
+            at = min(request.submitted_at + dt.timedelta(hours=hours), self.now)
+            CollaborationRequest.objects.filter(pk=request.pk).update(first_response_at=at)
+            Lead.objects.filter(pk=request.lead_id, response_due_at=request.response_due_at).update(
+                first_response_at=at
+            )
+        pool_version_bump()
 
     def create_response_loop(self, partners: dict[str, Partner]) -> dict:
         alpha = partners["alpha"]

@@ -37,9 +37,12 @@ def notify(
 
 def notify_user(
     *, kind: str, text: str, user, link: str = "", lead_id: int | None = None, subject: str = ""
-) -> Notification:
+) -> Notification | None:
     """Notify one user personally (a creator: partner NULL), in-app always and by email
-    (after commit) unless they switched that kind's email off."""
+    (after commit) unless they switched that kind's email off. No user (a creator without a
+    login) is no one to tell."""
+    if user is None:
+        return None
     notification = notify(kind=kind, text=text, user=user, link=link, lead_id=lead_id)
     if user.email and notification_email_wanted(user=user, kind=kind):
         body = text + (f"\n\n{absolute_url(link)}" if link else "")

@@ -33,12 +33,15 @@ class SavedView(models.Model):
 
 
 class ExpiryDigest(models.Model):
-    """One sent expiry digest: at most one per staff user per business day."""
+    """One expiry digest: at most one per staff user per business day. Queued by the job,
+    `sent_at` stamped by the mail task once the mail backend took it (null: not yet, or lost:
+    a later run that day queues it again)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     leads_count = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

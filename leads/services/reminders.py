@@ -24,6 +24,9 @@ from .renewal import creators_ending_notify
 
 REMIND_WITHIN = dt.timedelta(hours=EXPIRING_SOON_HOURS)
 DIGEST_WITHIN = dt.timedelta(hours=48)
+# A digest queued this long ago and still not sent was lost (its mail task gave up after
+# about half an hour of retries): a later run that day queues it again.
+DIGEST_REQUEUE_AFTER = dt.timedelta(hours=1)
 DIGEST_MAX_LEADS = 50
 # More of the daily digest from the apps above leads (follow-up: each user's tasks due today),
 # registered in their AppConfig.ready(): each is called with `now` and answers
@@ -128,8 +131,10 @@ def expiry_digest_send(*, now: dt.datetime | None = None) -> JobRun:
     """Email each staff user (once per business day) the authorizations in their partner's
     pool that end within the next 48 hours, soonest first, each linked to its lead.
 
-    An `ExpiryDigest` row per user and day records the send, so a rerun that day sends nothing
-    again. Users without an email address, or whose pool has nothing expiring and who have
+    An `ExpiryDigest` row per user and day records it: queued by this job, stamped `sent_at`
+    by the mail task once the backend took the mail. A rerun that day skips the sent ones and
+    the ones queued within DIGEST_REQUEUE_AFTER (their mail task is still retrying), and
+    queues again any whose mail was lost, so each user gets the day's digest once. Users without an email address, or whose pool has nothing expiring and who have
     nothing from DIGEST_SECTIONS (no tasks for today), get nothing.
     """
     now = now or timezone.now()
@@ -149,7 +154,9 @@ def expiry_digest_send(*, now: dt.datetime | None = None) -> JobRun:
                     extras[user_id] += lines
             if not partner_totals and not extras:
                 return run
-            sent_today = ExpiryDigest.objects.filter(day=today).values("user_id")
+            sent_today = ExpiryDigest.objects.filter(day=today).filter(
+                Q(sent_at__isnull=False) | Q(queued_at__gt=now - DIGEST_REQUEUE_AFTER)
+            ).values("user_id")
             users = list(
                 get_user_model()
                 .objects.filter(
@@ -175,17 +182,20 @@ def expiry_digest_send(*, now: dt.datetime | None = None) -> JobRun:
                     .select_related("creator")
                     .order_by("authorization_expires_at", "id")[:DIGEST_MAX_LEADS]
                 )
-            ExpiryDigest.objects.bulk_create(
+            # A lost one of today (queued long ago, never sent) is queued again.
+            ExpiryDigest.objects.filter(day=today, user__in=users, sent_at__isnull=True).delete()
+            digests = ExpiryDigest.objects.bulk_create(
                 [
                     ExpiryDigest(
                         user=user,
                         day=today,
                         leads_count=partner_totals.get(user.partner_staff.partner_id, 0),
-                        sent_at=now,
+                        queued_at=now,
                     )
                     for user in users
                 ]
             )
+            digest_of = {digest.user_id: digest.pk for digest in digests}
             for user in users:
                 partner_id = user.partner_staff.partner_id
                 total = partner_totals.get(partner_id, 0)
@@ -201,6 +211,11 @@ def expiry_digest_send(*, now: dt.datetime | None = None) -> JobRun:
                     if total
                     else "Your follow-up tasks for today"
                 )
-                mail_queue(to=[user.email], subject=subject, body=body)
+                mail_queue(
+                    to=[user.email],
+                    subject=subject,
+                    body=body,
+                    sent_mark=("leads.ExpiryDigest", digest_of[user.pk], "sent_at"),
+                )
             run.rows_changed = len(users)
     return run

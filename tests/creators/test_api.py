@@ -44,6 +44,7 @@ def test_a_token_from_the_token_endpoint_authenticates_the_api(seller_a, partner
         "role": "seller",
         "partner": {"id": partner_a.pk, "name": "Alpha LIVE Agency"},
         "creator": None,
+        "away": False,
     }
     # Asking again gives a second token (one per client); both work.
     second = token_for("seller_a").json()["token"]
@@ -106,6 +107,7 @@ def test_me_says_who_a_creator_is(api_as, creator_silver, creator_none):
         "role": "creator",
         "partner": None,
         "creator": {"handle": "creator_silver", "tier": "silver"},
+        "away": None,
     }
     # A non-tiered creator's tier is null, not a made-up key.
     assert api_as(creator_none.user).get("/api/v1/me/").json()["creator"] == {
@@ -121,6 +123,7 @@ def test_me_for_an_admin_and_for_anonymous_callers(api_as, admin_user):
         "role": "admin",
         "partner": None,
         "creator": None,
+        "away": None,
     }
     response = APIClient().get("/api/v1/me/")
     assert response.status_code == 401
@@ -426,7 +429,7 @@ def test_the_schema_describes_the_creators_endpoints():
         "rows_unchanged",
     }
     me = components["Me"]["properties"]
-    assert set(me) == {"id", "username", "role", "partner", "creator"}
+    assert set(me) == {"id", "username", "role", "partner", "creator", "away"}
     token = paths["/api/v1/auth/token/"]["post"]
     assert token["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/Token"

@@ -126,10 +126,42 @@ def test_the_digest_mails_each_staff_user_once_a_day_with_links(
             call_command("send_expiry_digest")
     assert len(mailoutbox) == 2
     assert ExpiryDigest.objects.count() == 2
+    assert ExpiryDigest.objects.filter(sent_at__isnull=False).count() == 2
     # The next business day sends again.
     with time_machine.travel(T0 + dt.timedelta(days=1), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             assert expiry_digest_send().rows_changed == 2
+
+
+def test_a_digest_is_sent_only_when_the_backend_took_it_and_a_lost_one_goes_again(
+    partner_a, seller_a, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    request_at(T0 - dt.timedelta(days=6), partner_a, "ends_tomorrow")
+    mailoutbox.clear()
+    from core import tasks
+
+    def refused(**kwargs):
+        raise tasks.PERMANENT_MAIL_ERRORS[0]("no STARTTLS")
+
+    monkeypatch.setattr(tasks, "mail_send", refused)
+    with time_machine.travel(T0, tick=False), pytest.raises(tasks.PERMANENT_MAIL_ERRORS[0]):
+        with django_capture_on_commit_callbacks(execute=True):
+            expiry_digest_send()
+    digest = ExpiryDigest.objects.get()
+    assert digest.sent_at is None and mailoutbox == []  # queued, never handed over
+
+    monkeypatch.undo()
+    # Within the hour its task may still be retrying: a rerun leaves it alone.
+    with time_machine.travel(T0 + dt.timedelta(minutes=30), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert expiry_digest_send().rows_changed == 0
+    # Later that day it counts as lost and goes again, once.
+    with time_machine.travel(T0 + dt.timedelta(hours=2), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert expiry_digest_send().rows_changed == 1
+            assert expiry_digest_send().rows_changed == 0
+    assert [m.to for m in mailoutbox] == [[seller_a.email]]
+    assert ExpiryDigest.objects.get().sent_at == T0 + dt.timedelta(hours=2)
 
 
 def test_a_new_request_mails_the_partners_staff_after_commit(

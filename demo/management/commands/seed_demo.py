@@ -102,6 +102,7 @@ class Command(CreatorPopulation, ResponseLoopScenes, BaseCommand):
                 threads = self.create_threads(rng, partners)
             expired = authorizations_expire()
             self.create_workspace(rng, partners)
+            self.shape_first_responses(rng)
             self.create_response_loop(partners)
             expiring_authorizations_remind()
             expiry_digest_send()
