@@ -11,7 +11,7 @@ from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from core.clock import business_today
-from core.models import JobRun
+from core.models import JobLock, JobRun
 from creators.models import Creator, CreatorDailyStats, Partner, Tier, TierHistory
 from demo.management.commands.seed_demo import Command as SeedDemo
 from im.models import Message, Thread
@@ -50,6 +50,7 @@ def seeded(django_db_setup, django_db_blocker):
         # Delete what the demo made (a flush would also drop the migrations' thresholds).
         SeedDemo().wipe()
         JobRun.objects.all().delete()
+        JobLock.objects.all().delete()  # the jobs' leases (released, but their rows stay)
 
 
 @pytest.mark.usefixtures("seeded")

@@ -29,6 +29,10 @@ ROUTES = {
     # pages and endpoints without an object: checked for anonymous access only
     "home": ({}, ["GET"]),
     "healthz": ({}, ["GET"]),
+    "readyz": ({}, ["GET"]),
+    "liveness": ({}, ["GET"]),
+    "livez": ({}, ["GET"]),
+    "metrics": ({}, ["GET"]),
     "favicon": ({}, ["GET"]),
     "login": ({}, ["GET"]),
     "admin_login": ({}, ["GET"]),
@@ -119,6 +123,12 @@ ANONYMOUS_OK = {
     "login",
     "admin_login",
     "healthz",
+    "readyz",
+    "liveness",
+    "livez",
+    # Not a login but an address allow-list or a token (METRICS_ALLOWED_IPS, loopback by
+    # default, which is where the test client comes from): tests/infra/test_healthz.py.
+    "metrics",
     "favicon",
     "api-schema",
     "api-docs",

@@ -52,14 +52,21 @@ def test_a_run_left_running_past_its_time_limit_is_abandoned_and_the_next_procee
 
 
 def hold_lease(holder: str, *, seconds: float = 60) -> JobLock:
-    """The job's lease as another process holds it."""
-    return JobLock.objects.create(
+    """The job's lease as another process holds it (whatever row a test before left)."""
+    lock, _ = JobLock.objects.update_or_create(
         name=job_lock_name(FOLLOWERS),
-        holder=holder,
-        token="t" * 32,
-        lease_until=timezone.now() + dt.timedelta(seconds=seconds),
-        acquired_at=timezone.now(),
+        defaults={
+            "holder": holder,
+            "token": "t" * 32,
+            "lease_until": timezone.now() + dt.timedelta(seconds=seconds),
+            "acquired_at": timezone.now(),
+        },
     )
+    return lock
+
+
+def followers_lock() -> JobLock:
+    return JobLock.objects.get(name=job_lock_name(FOLLOWERS))
 
 
 def exited_process_holder() -> str:
@@ -86,7 +93,7 @@ def test_a_live_run_is_not_overlapped():
     assert statuses == ["running", "skipped", "skipped", "skipped"]
     assert "in progress" in JobRun.objects.filter(status="skipped").first().detail
     # The lease is untouched: still the other host's.
-    assert JobLock.objects.get().holder == "worker-on-another-host:4242:123456"
+    assert followers_lock().holder == "worker-on-another-host:4242:123456"
 
 
 def test_a_run_whose_holder_was_killed_on_this_host_is_taken_over_at_once():
@@ -97,7 +104,7 @@ def test_a_run_whose_holder_was_killed_on_this_host_is_taken_over_at_once():
     dead.refresh_from_db()
     assert (dead.status, run.status) == (JobRun.Status.ABANDONED, JobRun.Status.SUCCEEDED)
     assert "Abandoned" in dead.detail
-    lock = JobLock.objects.get()
+    lock = followers_lock()
     assert (lock.holder, lock.token) == ("", "")  # released when the run finished
 
 
@@ -129,7 +136,7 @@ def test_every_run_of_a_job_releases_its_lease_whatever_the_outcome(monkeypatch)
             followers_refresh()
     finally:
         creator_figures_refreshed.disconnect(dispatch_uid="test-lease-crash")
-    assert JobLock.objects.get().token == ""
+    assert followers_lock().token == ""
     assert followers_refresh().status == JobRun.Status.SUCCEEDED
     assert list(JobRun.objects.order_by("started_at").values_list("status", flat=True)) == [
         "failed",

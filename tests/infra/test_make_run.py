@@ -89,7 +89,13 @@ def demo(tmp_path):
         name: value
         for name, value in os.environ.items()
         if name
-        not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        not in {
+            "DATABASE_URL",
+            "DATABASE_REPLICA_URL",
+            "REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     port = free_port()
     env.update(VAR_DIR=str(tmp_path / "var"), PORT=str(port))

@@ -50,7 +50,7 @@ def test_twenty_back_to_back_runs_all_run_beside_other_clients_of_the_pool(pgbou
     statuses = JobRun.objects.values_list("status", flat=True)
     assert sorted(statuses) == ["succeeded"] * 20
     # Nothing is left held: the lease is free for the next run, through the pool or not.
-    assert JobLock.objects.get().token == ""
+    assert JobLock.objects.get(name="job:refresh_followers").token == ""
     print(f"PgBouncer back-to-back: {len(runs)} of 20 ran")
 
 
@@ -97,7 +97,7 @@ def test_a_holder_on_a_dead_host_loses_the_job_when_its_lease_lapses(pgbouncer):
     assert line.startswith("holding "), line
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait(30)
-    lock = JobLock.objects.get()
+    lock = JobLock.objects.get(name="job:refresh_followers")
     assert lock.holder.startswith("gone-host:")
     with pytest.raises(JobAlreadyRunning):  # a direct connection agrees: it is held
         followers_refresh()
