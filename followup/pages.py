@@ -50,15 +50,24 @@ def my_tasks(request):
 
 
 def _back(request, fallback: str) -> str:
+    """The form's `next`: a path on this site (`/…`), else `fallback`. Anything else (a bare
+    word, a NUL, another host) is input, never a redirect target."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
         return target
     return fallback
 
 
 def _due_from_form(raw: str):
     """`datetime-local` input (UTC, as the pages show times) or ISO 8601; None if unreadable."""
-    moment = parse_datetime((raw or "").strip())
+    try:
+        moment = parse_datetime((raw or "").strip())
+    except ValueError:  # well-formed but impossible (month 13): the service names the field
+        return None
     if moment is None:
         return None
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=dt.UTC)

@@ -154,7 +154,7 @@ def test_a_partner_search_caps_its_terms_and_their_length(api_as, creator_bronze
         "/admin/core/jobrun/",
         "/admin/leads/lead/",
         "/admin/leads/collaborationrequest/",
-        "/admin/leads/notification/",
+        "/admin/notifications/notification/",
     ],
 )
 def test_the_admin_search_caps_its_terms(client, admin_user, changelist):

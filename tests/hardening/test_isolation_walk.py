@@ -7,8 +7,10 @@ seller_a, creator_silver and an anonymous visitor, and expects a refusal and non
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from followup.services import task_create
 from im.models import Thread
 from leads.models import CollaborationRequest, LeadNote, SavedView
 from leads.services import collaboration_request_submit, lead_add, note_create, saved_view_create
@@ -39,6 +41,13 @@ ROUTES = {
     "logout": ({}, ["POST"]),
     "notifications": ({}, ["GET"]),
     "notification_badge": ({}, ["GET"]),
+    "ec:notifications": ({}, ["GET"]),
+    "ec:notification_badge": ({}, ["GET"]),
+    "ec:notifications_read_all": ({}, ["POST"]),
+    "notification_preferences": ({}, ["GET", "POST"]),
+    "notification-preferences": ({}, ["GET", "PATCH"]),
+    "followup:my_tasks": ({}, ["GET"]),
+    "task-list": ({}, ["GET"]),
     "leads:dashboard": ({}, ["GET"]),
     "ec:partner_list": ({}, ["GET"]),
     "ec:my_requests": ({}, ["GET"]),
@@ -91,6 +100,13 @@ ROUTES = {
     "lead-note-list": ({"lead_pk": "lead"}, ["GET", "POST"]),
     "lead-note-detail": ({"lead_pk": "lead", "pk": "note"}, ["PATCH", "DELETE"]),
     "saved-view-detail": ({"pk": "saved_view"}, ["DELETE"]),
+    "ec:request_renew": ({"request_id": "request"}, ["POST"]),
+    "collaboration-request-renew": ({"pk": "request"}, ["POST"]),
+    "lead-renewal-request": ({"pk": "lead"}, ["POST"]),
+    "lead-task-list": ({"lead_pk": "lead"}, ["GET", "POST"]),
+    "task-detail": ({"pk": "task"}, ["GET", "PATCH"]),
+    "followup:task_add": ({"lead_id": "lead"}, ["POST"]),
+    "followup:task_done": ({"task_id": "task"}, ["POST"]),
     "routing:settings": ({}, ["GET"]),
     "routing:response_target": ({}, ["POST"]),
     "routing:away": ({}, ["POST"]),
@@ -179,6 +195,9 @@ def foreign():
         "lead": lead.pk,
         "note": note.pk,
         "saved_view": view.pk,
+        "task": task_create(
+            lead=lead, user=seller_b, title="zz secret task", due_at=timezone.now()
+        ).pk,
         "rule": assignment_rule_create(
             partner=partner_b,
             name="zz secret rule",
