@@ -134,8 +134,9 @@ def expiry_digest_send(*, now: dt.datetime | None = None) -> JobRun:
     An `ExpiryDigest` row per user and day records it: queued by this job, stamped `sent_at`
     by the mail task once the backend took the mail. A rerun that day skips the sent ones and
     the ones queued within DIGEST_REQUEUE_AFTER (their mail task is still retrying), and
-    queues again any whose mail was lost, so each user gets the day's digest once. Users without an email address, or whose pool has nothing expiring and who have
-    nothing from DIGEST_SECTIONS (no tasks for today), get nothing.
+    queues again any whose mail was lost, so each user gets the day's digest once. Users
+    without an email address, or whose pool has nothing expiring and who have nothing from
+    DIGEST_SECTIONS (no tasks for today), get nothing.
     """
     now = now or timezone.now()
     today = business_today()
