@@ -155,9 +155,11 @@ def expiry_digest_send(*, now: dt.datetime | None = None) -> JobRun:
                     extras[user_id] += lines
             if not partner_totals and not extras:
                 return run
-            sent_today = ExpiryDigest.objects.filter(day=today).filter(
-                Q(sent_at__isnull=False) | Q(queued_at__gt=now - DIGEST_REQUEUE_AFTER)
-            ).values("user_id")
+            sent_today = (
+                ExpiryDigest.objects.filter(day=today)
+                .filter(Q(sent_at__isnull=False) | Q(queued_at__gt=now - DIGEST_REQUEUE_AFTER))
+                .values("user_id")
+            )
             users = list(
                 get_user_model()
                 .objects.filter(
