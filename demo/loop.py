@@ -10,10 +10,11 @@ import datetime as dt
 from django.contrib.auth.models import User
 
 from creators.models import Partner, Tier
-from followup.services import task_create
+from followup.services import due_tasks_remind, task_create
 from leads.models import CollaborationRequest, Lead, LeadSource, LeadStatus
 from leads.pool_version import pool_version_bump
 from leads.services import note_create
+from leads.services.escalation import unanswered_requests_escalate
 from leads.services.responsiveness import partner_responsiveness_refresh
 from routing.services import assignment_rule_create
 
@@ -86,5 +87,8 @@ class ResponseLoopScenes:
                 author=seller_a,
                 body="@seller_a2 she asked about beauty brands: can you take the first call?",
             )
+        # The hourly jobs have run once: the bells show the due tasks and late replies.
+        due_tasks_remind()
+        unanswered_requests_escalate()
         run = partner_responsiveness_refresh()
         return {"tasks": min(len(leads), len(plans)), "responsiveness": run.rows_changed}
