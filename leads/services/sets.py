@@ -88,7 +88,7 @@ def _set_status_pg(target_qs, *, status, sources, user, now) -> int:
             SELECT id, %s, CAST(%s AS integer), from_status, %s, '', %s FROM changed
             RETURNING 1
         ){close_sql}
-        SELECT count(*) FROM changed
+        SELECT count(*) FROM changed HAVING count(*) > 0
     """
     params = [
         *target_params,
@@ -105,7 +105,7 @@ def _set_status_pg(target_qs, *, status, sources, user, now) -> int:
         params += [False, now, True]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        return _count(cursor)
 
 
 def _set_status_chunked(target_qs, *, status, sources, user, now) -> int:
@@ -159,7 +159,7 @@ def _assign_pg(target_qs, *, owner_id, user, now) -> int:
             FROM changed
             RETURNING 1
         )
-        SELECT count(*) FROM changed
+        SELECT count(*) FROM changed HAVING count(*) > 0
     """
     params = [
         *target_params,
@@ -173,7 +173,7 @@ def _assign_pg(target_qs, *, owner_id, user, now) -> int:
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        return _count(cursor)
 
 
 def _assign_chunked(target_qs, *, owner_id, user, now) -> int:
@@ -218,13 +218,13 @@ def _remove_pg(target_qs, *, user, now) -> int:
             SELECT id, %s, CAST(%s AS integer), '', '', '', %s FROM changed
             RETURNING 1
         )
-        SELECT count(*) FROM changed
+        SELECT count(*) FROM changed HAVING count(*) > 0
     """
     actor = user.pk if user else None
     params = [now, actor, now, *target_params, LeadEvent.Kind.REMOVED, actor, now]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        return _count(cursor)
 
 
 def _remove_chunked(target_qs, *, user, now) -> int:
@@ -241,6 +241,13 @@ def _remove_chunked(target_qs, *, user, now) -> int:
         batch_size=CHUNK,
     )
     return len(ids)
+
+
+def _count(cursor) -> int:
+    """The statement's count of changed leads. It answers no row when nothing changed
+    (`HAVING count(*) > 0`), so the statement's row count says whether it wrote."""
+    row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def _postgres() -> bool:
