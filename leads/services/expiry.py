@@ -54,6 +54,7 @@ def _ended_notify_sql(expired: str) -> str:
         FROM {expired} e
         JOIN {Creator._meta.db_table} c ON c.id = e.creator_id
         JOIN {Partner._meta.db_table} p ON p.id = e.partner_id
+        WHERE c.user_id IS NOT NULL
         """
     )
 

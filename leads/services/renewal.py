@@ -153,6 +153,7 @@ def _ending_notify_sql(marked: str) -> str:
         FROM {marked} r
         JOIN {Creator._meta.db_table} c ON c.id = r.creator_id
         JOIN {Partner._meta.db_table} p ON p.id = r.partner_id
+        WHERE c.user_id IS NOT NULL
         """
     )
 
