@@ -85,7 +85,7 @@ class Notification(models.Model):
     text = models.CharField(max_length=255)
     # Where the notification leads (a path on this site), and the lead it is about, if any: a
     # plain id, since this app sits below the apps that raise notifications.
-    link = models.CharField(max_length=255, blank=True, default="")
+    link = models.CharField(max_length=255, blank=True, default="", db_default="")
     lead_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

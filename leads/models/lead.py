@@ -139,8 +139,10 @@ class Lead(Authorization, models.Model):
     # filter and sort read this column.
     next_task_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Why it was last closed or removed, if the seller said (shown to the creator).
-    close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True)
-    close_reason_text = models.CharField(max_length=200, blank=True)
+    close_reason = models.CharField(
+        max_length=16, choices=CloseReason.choices, blank=True, db_default=""
+    )
+    close_reason_text = models.CharField(max_length=200, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

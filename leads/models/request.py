@@ -49,12 +49,16 @@ class CollaborationRequest(Authorization, models.Model):
     # The first-response clock (the lead carries the current request's copy for the pool).
     response_due_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
-    first_response_kind = models.CharField(max_length=8, choices=FirstResponse.choices, blank=True)
+    first_response_kind = models.CharField(
+        max_length=8, choices=FirstResponse.choices, blank=True, db_default=""
+    )
     response_due_notified_at = models.DateTimeField(null=True, blank=True)
     response_overdue_notified_at = models.DateTimeField(null=True, blank=True)
     # Why the partner closed or removed it (the creator's request page says it).
-    close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True)
-    close_reason_text = models.CharField(max_length=200, blank=True)
+    close_reason = models.CharField(
+        max_length=16, choices=CloseReason.choices, blank=True, db_default=""
+    )
+    close_reason_text = models.CharField(max_length=200, blank=True, db_default="")
     # When the licensed figures were erased (the authorization ended): nothing licensed is
     # kept past the days the creator consented to, not even for an audit.
     licensed_data_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
