@@ -155,7 +155,7 @@ def _users(big: int):
     from django.contrib.auth.models import User
 
     from creators.models import Creator, PartnerStaff
-    from leads.models import Notification, NotificationReadMark
+    from notifications.models import Notification, NotificationReadMark
 
     seller, _ = User.objects.get_or_create(username="bench_seller")
     PartnerStaff.objects.get_or_create(user=seller, defaults={"partner_id": big})
