@@ -24,7 +24,8 @@ import hashlib
 from django.db import connection
 from django.db.models import F
 
-from creators.models import Partner, PartnerStaff
+from creators.models import Partner
+from creators.selectors import staff_partner_ids
 
 from .models import Lead, LeadPoolVersion
 
@@ -89,9 +90,7 @@ def pool_version_bump_for_leads(*, lead_ids, create: bool = True) -> None:
 def pool_version_bump_for_staff(*, user_id, create: bool = True) -> None:
     """A staff user was renamed or deleted: rows show owners by name, so bump their partner
     (an owner is always staff of the lead's partner)."""
-    partner_ids = set(
-        PartnerStaff.objects.filter(user_id=user_id).values_list("partner_id", flat=True)
-    )
+    partner_ids = staff_partner_ids(user_ids=[user_id])
     if partner_ids:
         pool_version_bump(partner_ids=partner_ids, create=create)
 
