@@ -1,6 +1,8 @@
-"""Ground-layer records every domain app shares: the runs of scheduled jobs."""
+"""Ground-layer records every domain app shares: the runs of scheduled jobs, job leases and
+the transactional outbox."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class JobRun(models.Model):
@@ -82,3 +84,38 @@ class JobLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} held by {self.holder or 'nobody'} until {self.lease_until:%H:%M:%S}"
+
+
+class OutboxEvent(models.Model):
+    """One domain event (a lead created, its status changed, a creator's message, …).
+
+    Written by the service that makes the change, in the same transaction (set-based writes
+    write one row per lead with the same statement set), so a rolled-back change leaves no
+    event and a committed one is never lost. `integrations` fans committed events out to a
+    partner's webhook endpoints and stamps `dispatched_at`. The ground layer holds the table
+    so every domain app can write it without importing the app that delivers it.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # creators.Partner's id; a plain column because the ground layer imports no app.
+    partner_id = models.BigIntegerField()
+    type = models.CharField(max_length=40)
+    lead_id = models.BigIntegerField(null=True, blank=True)
+    # What the event says beyond the lead's id: never licensed creator data (that is read at
+    # send time, only while the authorization lasts).
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="outbox_undispatched_idx",
+                condition=models.Q(dispatched_at__isnull=True),
+            ),
+            models.Index(fields=["partner_id", "id"], name="outbox_partner_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.id} (partner {self.partner_id})"

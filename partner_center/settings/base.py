@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "routing",
     "followup",
     "im",
+    "integrations",
     "demo",
 ]
 

@@ -17,6 +17,7 @@ RANK = {
     "im": 4,
     "routing": 4,
     "followup": 4,
+    "integrations": 4,
 }
 SHELL = {"partner_center", "demo"}
 MAX_MODULE_LINES = 400
