@@ -126,6 +126,9 @@ class WebhookAttempt(models.Model):
         ordering = ["-id"]
         indexes = [models.Index(fields=["delivery", "id"], name="attempt_delivery_idx")]
 
+    def __str__(self) -> str:
+        return f"attempt of delivery {self.delivery_id}: {self.status_code or self.error}"
+
 
 class SheetFeed(models.Model):
     """A revocable, read-only CSV URL of the pool through one saved view's filters."""
