@@ -86,6 +86,36 @@ def pct(values, q):
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
+def _optional_figures(creators: int) -> dict:
+    """Figures of modules other work adds to bench/, when present: `bench/integrations.py`
+    (`measure(creators=…, repeats=…, log=…)`: outbox and delivery figures) and
+    `bench/outbox.py` (`measure(creators)`). Each returns `{name: value}`, and may define
+    `TARGETS` (`{name: upper bound}`), merged into this run's targets. A module that is
+    absent is skipped; one that fails fails the run."""
+    import importlib
+
+    figures = {}
+    for name, call in (
+        (
+            "integrations",
+            lambda m: m.measure(
+                creators=creators, repeats=REPEATS, log=lambda t: print(f"# {t}", flush=True)
+            ),
+        ),
+        ("outbox", lambda m: m.measure(creators)),
+    ):
+        try:
+            module = importlib.import_module(f"bench.{name}")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"bench.{name}":
+                raise
+            continue
+        if hasattr(module, "measure"):
+            figures.update(call(module))
+            TARGETS.update(getattr(module, "TARGETS", {}))
+    return figures
+
+
 def main() -> int:
     creators = int(os.environ.get("BENCH_CREATORS", "1000000"))
     ensure_database(os.environ["DATABASE_URL"])
@@ -308,6 +338,7 @@ def main() -> int:
 
     figures.update(pages.run(creators, REPEATS, log=lambda m: print(f"# {m}", flush=True)))
     TARGETS.update(pages.TARGETS)
+    figures.update(_optional_figures(creators))
 
     units = {"_s": "s", "_ms": "ms", "_ratio": "x", "_max": "queries", "_queries": "queries"}
     missed = []

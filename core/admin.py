@@ -1,6 +1,8 @@
 """Django admin for the ground layer: the Job runs page, the read-only admin base, and the
 lockout records' admin (django-axes's, mended)."""
 
+import datetime as dt
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from celery import current_app
@@ -9,6 +11,7 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .models import JobLock, JobRun
 
@@ -19,6 +22,13 @@ RUNNABLE_JOBS = {
     JobRun.Job.REFRESH_FOLLOWERS: "creators.tasks.refresh_followers_task",
     JobRun.Job.EXPIRE_AUTHORIZATIONS: "leads.tasks.expire_authorizations_task",
 }
+
+
+# The Job runs list polls while a job runs, or for up to QUEUED_WAIT after "Run now" queued one
+# that no worker has started yet (the session remembers when).
+POLL_SECONDS = 2
+QUEUED_KEY = "jobrun_queued"
+QUEUED_WAIT = dt.timedelta(minutes=2)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -46,6 +56,34 @@ class JobRunAdmin(ReadOnlyAdmin):
         "rows_changed",
     ]
     list_filter = ["job", "status"]
+    change_list_template = "admin/core/jobrun/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        """The list refreshes itself (htmx, every POLL_SECONDS) while a run is running or a job
+        queued by "Run now" has not started yet, and stops once every run is done."""
+        extra_context = {
+            **(extra_context or {}),
+            "poll_seconds": POLL_SECONDS,
+            "polling": self._any_running() or bool(self._waiting(request)),
+        }
+        return super().changelist_view(request, extra_context)
+
+    @staticmethod
+    def _any_running() -> bool:
+        return JobRun.objects.filter(status=JobRun.Status.RUNNING).exists()
+
+    @staticmethod
+    def _waiting(request) -> list[str]:
+        """Jobs queued from this session in the last QUEUED_WAIT with no run started since."""
+        now = timezone.now()
+        waiting = []
+        for job, at in request.session.get(QUEUED_KEY, {}).items():
+            queued_at = parse_datetime(at)
+            if queued_at is None or now - queued_at > QUEUED_WAIT:
+                continue
+            if not JobRun.objects.filter(job=job, started_at__gte=queued_at).exists():
+                waiting.append(job)
+        return waiting
 
     @admin.display(description="duration")
     def duration(self, run):
@@ -68,6 +106,8 @@ class JobRunAdmin(ReadOnlyAdmin):
             return redirect("admin:core_jobrun_changelist")
         label = JobRun.Job(job).label
         current_app.loader.import_default_modules()  # the domain apps' tasks, registered
+        queued = request.session.get(QUEUED_KEY, {})
+        request.session[QUEUED_KEY] = {**queued, job: timezone.now().isoformat()}
         current_app.tasks[RUNNABLE_JOBS[job]].delay()
         self.message_user(
             request,

@@ -1,5 +1,7 @@
 """Django admin for partners, creators, the creator-stats feed, tiers and the scheduled jobs."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +9,7 @@ from django.forms.models import BaseModelFormSet
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html
 
 from core.admin import ReadOnlyAdmin
 
@@ -16,6 +19,7 @@ from .models import (
     CreatorDailyStats,
     Partner,
     PartnerStaff,
+    Tier,
     TierHistory,
     TierThreshold,
 )
@@ -171,11 +175,50 @@ THRESHOLD_HELP = (
 )
 
 
+SILVER_FIXED_REASON = (
+    "Fixed: TikTok Shop's public Silver-tier+ rule (30-day LIVE GMV ≥ "
+    f"${services.SILVER_SOURCE_THRESHOLD:,.0f}) gates Request to Collaborate."
+)
+
+
+class FixedAmountWidget(forms.Widget):
+    """Silver's amount as text with its reason: never an input that saving would refuse."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        amount = Decimal(value) if value not in (None, "") else services.SILVER_SOURCE_THRESHOLD
+        return format_html(
+            '<span class="readonly" data-testid="silver-fixed">{} '
+            '<span class="help">{}</span></span>',
+            f"${amount:,.2f}",
+            SILVER_FIXED_REASON,
+        )
+
+
+def threshold_label(tier) -> str:
+    return f"Minimum 30-day LIVE GMV (USD) for {Tier(int(tier)).label}"
+
+
 class TierThresholdForm(forms.ModelForm):
     class Meta:
         model = TierThreshold
         fields = ["tier", "min_live_gmv_usd"]
         help_texts = {"min_live_gmv_usd": THRESHOLD_HELP}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        amount = self.fields.get("min_live_gmv_usd")
+        tier = self.instance.tier if self.instance.pk else None
+        if amount is not None and tier is not None:
+            # The changelist's inputs have no <label>: each is named for its tier.
+            amount.widget.attrs["aria-label"] = threshold_label(tier)
+            if tier == Tier.SILVER:
+                amount.disabled = True  # the posted value is ignored; the stored one stays
+                amount.widget = FixedAmountWidget()
+        if "tier" in self.fields and not self.instance.pk:
+            # Silver's row is the source's figure: it is not added or changed by hand.
+            self.fields["tier"].choices = [
+                choice for choice in self.fields["tier"].choices if choice[0] != Tier.SILVER
+            ]
 
     def clean(self):
         cleaned = super().clean()
@@ -225,11 +268,19 @@ class TierThresholdAdmin(admin.ModelAdmin):
         return super().get_changelist_formset(request, formset=TierThresholdFormSet, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.tier == Tier.SILVER:
+            return ["tier", "min_live_gmv_usd"]
         return ["tier"] if obj is not None else []
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "subtitle": THRESHOLD_HELP}
         return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and obj.tier == Tier.SILVER:
+            extra_context = {**(extra_context or {}), "subtitle": SILVER_FIXED_REASON}
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(TierHistory)

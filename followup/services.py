@@ -14,6 +14,13 @@ from django.utils import timezone
 
 from core.jobs import job_run_record
 from core.models import JobRun
+from core.outbox import (
+    TASK_DUE,
+    outbox_data_param,
+    outbox_data_sql,
+    outbox_datetime_sql,
+    outbox_insert_sql,
+)
 from core.sql import db_value
 from core.text import text_refuse_nul
 from creators.models import PartnerStaff
@@ -153,12 +160,34 @@ def task_reopen(*, task: LeadTask, user) -> LeadTask:
     return task_update(task=task, user=user, done=False)
 
 
+def _due_outbox_sql() -> str:
+    """task.due, one event per task the run stamped (`due_notified_at` = the run's time) on a
+    lead in the pool, whoever its assignee (none included)."""
+    task_t, lead_t = LeadTask._meta.db_table, Lead._meta.db_table
+    data = outbox_data_sql(
+        task_id="t.id",
+        title="t.title",
+        due_at=outbox_datetime_sql("t.due_at"),
+        assignee_id="t.assignee_id",
+    )
+    return outbox_insert_sql(
+        type=TASK_DUE,
+        select_sql=f"""
+        SELECT t.partner_id AS partner_id, t.lead_id AS lead_id, {data} AS data,
+               %s AS created_at
+        FROM {task_t} t JOIN {lead_t} l ON l.id = t.lead_id
+        WHERE t.due_notified_at = %s AND t.done_at IS NULL AND l.removed_at IS NULL
+        """,
+    )
+
+
 def due_tasks_remind(*, now: dt.datetime | None = None) -> JobRun:
     """Once per task, when an open task falls due, notify its assignee (kind task_due).
 
     `due_notified_at` makes it once-only: the job stamps the open, unnotified tasks due by now
     and notifies exactly those, so a rerun finds none. A task on a removed lead is stamped
-    but nobody is told.
+    but nobody is told. Each task on a lead in the pool gets one task.due event in the
+    outbox, in the same transaction (a new due time makes it due, and an event, again).
     """
     now = now or timezone.now()
     task_t, lead_t = LeadTask._meta.db_table, Lead._meta.db_table
@@ -188,5 +217,6 @@ def due_tasks_remind(*, now: dt.datetime | None = None) -> JobRun:
                 # The tasks just stamped carry this run's timestamp: notify exactly those.
                 cursor.execute(notify, [NotificationKind.TASK_DUE, when, when, True])
                 notified = cursor.rowcount
+                cursor.execute(_due_outbox_sql(), [outbox_data_param({}), when, when])
             run.detail = f"{notified} notifications"
     return run

@@ -2,14 +2,24 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from creators.models import Creator, Partner
 from leads.models import creator_search_text
 
 MESSAGE_MAX_LENGTH = 2000
+
+# A thread is unread by a side when its last message (or request) came after that side last
+# read it. The navigation counts these per partner or creator: the partial indexes below hold
+# only such threads, so the count reads a handful of index entries.
+UNREAD_BY_SELLER = Q(last_message_at__gt=F("seller_last_read_at")) | Q(
+    seller_last_read_at__isnull=True, last_message_at__isnull=False
+)
+UNREAD_BY_CREATOR = Q(last_message_at__gt=F("creator_last_read_at")) | Q(
+    creator_last_read_at__isnull=True, last_message_at__isnull=False
+)
 
 # A thread's last activity: its last message, or its opening while it has none. The lists sort
 # and page by it; one expression, so the indexes below match the ORDER BY exactly.
@@ -48,6 +58,13 @@ class Thread(models.Model):
             models.Index(
                 F("creator"), LAST_ACTIVITY.desc(), F("id").desc(), name="thread_creator_idx"
             ),
+            # The navigation's unread counts (im.selectors.unread_thread_count).
+            models.Index(
+                fields=["partner"], condition=UNREAD_BY_SELLER, name="thread_seller_unread_idx"
+            ),
+            models.Index(
+                fields=["creator"], condition=UNREAD_BY_CREATOR, name="thread_creator_unread_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -83,3 +100,34 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.side}: {self.body[:40]}"
+
+
+REPLY_TEMPLATE_NAME_MAX = 80
+# The placeholders a reply template may use; each is filled for the thread it is sent in.
+REPLY_TEMPLATE_PLACEHOLDERS = ("creator_name", "partner_name", "expires_in")
+
+
+class ReplyTemplate(models.Model):
+    """A partner's canned reply for IM, with placeholders filled per conversation. Removal is
+    soft (`removed_at`): a removed template leaves the lists and frees its name."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="reply_templates")
+    name = models.CharField(max_length=REPLY_TEMPLATE_NAME_MAX)
+    body = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = [Lower("name"), "id"]
+        constraints = [
+            models.UniqueConstraint(
+                F("partner"),
+                Lower("name"),
+                condition=Q(removed_at__isnull=True),
+                name="reply_template_name_per_partner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -9,7 +9,15 @@ from django.db.models.lookups import IsNull
 from leads import selectors as lead_selectors
 from leads.models import Lead
 
-from .models import LAST_ACTIVITY, Message, Side, Thread
+from .models import (
+    LAST_ACTIVITY,
+    UNREAD_BY_CREATOR,
+    UNREAD_BY_SELLER,
+    Message,
+    ReplyTemplate,
+    Side,
+    Thread,
+)
 
 # The thread lists show this many conversations a page; older ones are a keyed page away.
 THREAD_PAGE = 50
@@ -170,3 +178,18 @@ def conversation_timeline(
     items = [(m.created_at, 1, m.pk, {"message": m}) for m in messages]
     items += [(r.submitted_at, 0, r.pk, {"request": r}) for r in shown]
     return [item for *_, item in sorted(items, key=lambda row: row[:3])]
+
+
+def unread_thread_count(*, partner=None, creator=None) -> int:
+    """The navigation's IM figure: conversations with something unread by the seller side of
+    `partner` (or by `creator`). One count over a partial index of unread threads only."""
+    if partner is not None:
+        return Thread.objects.filter(UNREAD_BY_SELLER, partner=partner).count()
+    return Thread.objects.filter(UNREAD_BY_CREATOR, creator=creator).count()
+
+
+def reply_template_list(*, partner):
+    """The partner's reply templates (removed ones left out), by name."""
+    return ReplyTemplate.objects.filter(partner=partner, removed_at__isnull=True).order_by(
+        *ReplyTemplate._meta.ordering
+    )

@@ -3,9 +3,10 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.outbox import MESSAGE_RECEIVED, outbox_write
 from core.text import text_clean
 from creators.models import Creator, Partner
-from leads.models import creator_search_text
+from leads.models import Lead, creator_search_text
 from leads.services import first_response_by_message
 
 from .models import MESSAGE_MAX_LENGTH, Message, Side, Thread
@@ -69,10 +70,35 @@ def message_send(*, thread: Thread, sender, side: str, body: str) -> Message:
         first_response_by_message(
             partner_id=thread.partner_id, creator_id=thread.creator_id, at=now
         )
+    else:
+        _message_received_record(thread=thread, message=message)
     thread.last_message_at = now
     thread.last_message_body = body[:200]
     setattr(thread, read_field, now)
     return message
+
+
+def _message_received_record(*, thread: Thread, message: Message) -> None:
+    """message.received in the outbox: a creator's message, with the creator's lead in the
+    partner's pool (or null). Never the body: the delivery reads what it may send."""
+    lead_id = (
+        Lead.objects.in_pool()
+        .filter(partner_id=thread.partner_id, creator_id=thread.creator_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    outbox_write(
+        partner_id=thread.partner_id,
+        type=MESSAGE_RECEIVED,
+        lead_id=lead_id,
+        data={
+            "thread_id": thread.pk,
+            "message_id": message.pk,
+            "lead_id": lead_id,
+            "creator_id": thread.creator_id,
+            "actor_id": message.sender_id,
+        },
+    )
 
 
 def thread_mark_read(*, thread: Thread, side: str) -> None:

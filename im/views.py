@@ -24,6 +24,7 @@ from leads.services import lead_add, lead_remove_for_creator
 from . import selectors, services
 from .models import MESSAGE_MAX_LENGTH, Side, Thread
 from .poll_token import poll_token, poll_token_valid
+from .templatetags.im_nav import unread_badge
 
 
 def _seller_thread(request, thread_id) -> Thread:
@@ -188,10 +189,23 @@ def _send(request, thread, side, template):
                 "messages_shown": new,
                 **_poller_context(thread, side, new[-1].pk if new else message.pk),
                 "max_length": MESSAGE_MAX_LENGTH,
+                # The thread list: this conversation moves to the top with its new snippet.
+                "sent_row": _thread_row(thread, side),
+                "side_url": "creator" if side == Side.CREATOR else "seller",
+                "current": thread.pk,
             },
         )
     name = "im:thread" if side == Side.SELLER else "im_creator:thread"
     return redirect(name, thread_id=thread.pk)
+
+
+def _thread_row(thread, side) -> Thread | None:
+    """The thread as its list shows it (unread count, lead flag), after a send: one query."""
+    if side == Side.SELLER:
+        threads = selectors.thread_list_for_partner(partner=thread.partner)
+    else:
+        threads = selectors.thread_list_for_creator(creator=thread.creator)
+    return threads.filter(pk=thread.pk).first()
 
 
 def _page_context(request, thread, side):
@@ -281,12 +295,20 @@ def _seller_poll(request, thread_id):
     return _poll(request, _seller_thread(request, thread_id), Side.SELLER)
 
 
+def _read_answer(request, **owner):
+    """After a read mark: htmx gets the navigation's unread figure anew (out of band)."""
+    if not request.htmx:
+        return HttpResponse(status=204)
+    return HttpResponse(unread_badge(selectors.unread_thread_count(**owner), oob=True))
+
+
 @seller_required
 @require_POST
 def seller_read(request, thread_id):
     """The conversation is shown: everything in it counts as read by the seller side."""
-    services.thread_mark_read(thread=_seller_thread(request, thread_id), side=Side.SELLER)
-    return HttpResponse(status=204)
+    thread = _seller_thread(request, thread_id)
+    services.thread_mark_read(thread=thread, side=Side.SELLER)
+    return _read_answer(request, partner=thread.partner)
 
 
 @seller_required
@@ -346,8 +368,9 @@ def _creator_poll(request, thread_id):
 @require_POST
 def creator_read(request, thread_id):
     """The conversation is shown: everything in it counts as read by the creator side."""
-    services.thread_mark_read(thread=_creator_thread(request, thread_id), side=Side.CREATOR)
-    return HttpResponse(status=204)
+    thread = _creator_thread(request, thread_id)
+    services.thread_mark_read(thread=thread, side=Side.CREATOR)
+    return _read_answer(request, creator=thread.creator)
 
 
 @creator_required

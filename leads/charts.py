@@ -38,7 +38,9 @@ class Chart:
     bars: list[Bar] = field(default_factory=list)
     labels: list[dict] = field(default_factory=list)  # {x, y, text, anchor}
     legend: list[tuple[str, str]] = field(default_factory=list)  # (css, text)
-    rows: list[tuple[str, str]] = field(default_factory=list)  # the table: (label, figure)
+    # The table: (label, figure, pool filters) -- the filters, a dict, make the row a link into
+    # the Leads Pool showing those leads (empty: no link).
+    rows: list[tuple[str, str, dict]] = field(default_factory=list)
 
 
 def _scale(value: float, largest: float, span: float) -> float:
@@ -75,16 +77,22 @@ def funnel(by_source: dict) -> Chart:
                     )
                 )
             x += width
-            chart.rows.append((f"{source_label} · {status_label}", f"{counts.get(status, 0):,}"))
+            chart.rows.append(
+                (
+                    f"{source_label} · {status_label}",
+                    f"{counts.get(status, 0):,}",
+                    {"source": source, "status": status},
+                )
+            )
         chart.labels.append({"x": x + 6, "y": y + 18, "text": f"{total:,}", "anchor": "start"})
     return chart
 
 
-def shares(title: str, items: list[tuple[str, float, int]]) -> Chart:
+def shares(title: str, items: list[tuple[str, float, int, dict]]) -> Chart:
     """Horizontal bars of a 0..1 share each, labelled as a percentage (with the lead count)."""
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 40
     chart = Chart(title, WIDTH, ROW_HEIGHT * len(items) + 8)
-    for index, (label, share, count) in enumerate(items):
+    for index, (label, share, count, query) in enumerate(items):
         y = index * ROW_HEIGHT + 4
         width = _scale(share, 1, span)
         chart.labels.append({"x": 0, "y": y + 16, "text": label, "anchor": "start"})
@@ -97,13 +105,13 @@ def shares(title: str, items: list[tuple[str, float, int]]) -> Chart:
         chart.labels.append(
             {"x": LABEL_WIDTH + span + 6, "y": y + 16, "text": text, "anchor": "start"}
         )
-        chart.rows.append((label, text))
+        chart.rows.append((label, text, query))
     return chart
 
 
 def conversion(stats: dict) -> Chart:
     by_source = [
-        (label, stats["conversion"][key], sum(stats["by_source"][key].values()))
+        (label, stats["conversion"][key], sum(stats["by_source"][key].values()), {"source": key})
         for key, label in LeadSource.choices
     ]
     by_tier = [
@@ -111,14 +119,19 @@ def conversion(stats: dict) -> Chart:
             Tier(tier).label,
             stats["conversion_by_tier"][Tier(tier).key or "none"],
             stats["by_tier"][Tier(tier).key or "none"],
+            {"tier": Tier(tier).key or "none"},
         )
         for tier in sorted(Tier.values, reverse=True)
     ]
     return shares("Reached collaborating, by source and by tier", by_source + by_tier)
 
 
-def per_day(title: str, days: list, css: str, label_every: int) -> Chart:
-    """Vertical bars of a count per day, the date under every `label_every`th bar."""
+def per_day(
+    title: str, days: list, css: str, label_every: int, row: str = "{day}", linked: bool = False
+) -> Chart:
+    """Vertical bars of a count per day, the date under every `label_every`th bar; `row`
+    words each day in the figures table (`{day}` is "Dec 2"); `linked` rows open the pool's
+    requests of that UTC day."""
     height, bottom = 180, 22
     plot = height - bottom - 16
     step = WIDTH / max(len(days), 1)
@@ -129,6 +142,7 @@ def per_day(title: str, days: list, css: str, label_every: int) -> Chart:
         x = round(index * step + step * 0.15, 2)
         width = round(step * 0.7, 2)
         y = height - bottom - bar_height
+        day_text = row.format(day=f"{day:%b} {day.day}")
         chart.bars.append(
             Bar(
                 x,
@@ -136,7 +150,7 @@ def per_day(title: str, days: list, css: str, label_every: int) -> Chart:
                 width,
                 bar_height,
                 css,
-                f"{day:%b} {day.day}: {count:,}",
+                f"{day_text}: {count:,}",
                 label=f"{count:,}" if count and len(days) <= 10 else "",
                 label_x=x + width / 2,
                 label_y=y - 4,
@@ -152,7 +166,8 @@ def per_day(title: str, days: list, css: str, label_every: int) -> Chart:
             chart.labels.append(
                 {"x": at, "y": height - 6, "text": f"{day:%b} {day.day}", "anchor": anchor}
             )
-        chart.rows.append((f"{day:%b} {day.day}", f"{count:,}"))
+        query = {"requested_after": day.isoformat(), "requested_before": day.isoformat()}
+        chart.rows.append((day_text, f"{count:,}", query if linked else {}))
     if largest:
         chart.labels.append({"x": 0, "y": 12, "text": f"max {largest:,}/day", "anchor": "start"})
     return chart
@@ -162,11 +177,19 @@ def dashboard_charts(stats: dict) -> list[Chart]:
     return [
         funnel(stats["by_source"]),
         conversion(stats),
-        per_day("Requests per day, last 30 days (UTC)", stats["requests_per_day"], "requests", 5),
+        per_day(
+            "Requests per day, last 30 days (UTC)",
+            stats["requests_per_day"],
+            "requests",
+            5,
+            linked=True,
+        ),
         per_day(
             "Authorizations expiring per day, next 7 days (UTC)",
             stats["expiring_per_day"],
             "expiring",
             1,
+            # A calendar day, not the pool's "within 24 h" window: said on every row.
+            row="expiring on {day} (UTC day)",
         ),
     ]

@@ -297,7 +297,7 @@ CHIP_LABELS = {
     "requested_after": ("Requested from (UTC)", None),
     "requested_before": ("Requested until (UTC)", None),
     "owner": ("Owner", {"me": "Assigned to me", "none": "Unassigned"}),
-    "expiring_within_hours": ("Expires within (hours)", None),
+    "expiring_within_hours": ("Authorization expires within {} h", None),
     "response": ("First reply", dict(RESPONSE_CHOICES)),
     "task": ("Task", dict(DUE_WINDOWS)),
 }
@@ -318,5 +318,7 @@ def active_filter_chips(params, owners: dict | None = None) -> list[dict]:
             rest.setlist(key, [v for v in params.getlist(key) if v != value])
             rest.pop("page", None)
             text = choices.get(value, value) if choices else value
-            chips.append({"label": f"{name}: {text}", "query": rest.urlencode()})
+            # A label with a slot reads as a phrase ("Authorization expires within 24 h").
+            label = name.format(text) if "{}" in name else f"{name}: {text}"
+            chips.append({"label": label, "query": rest.urlencode()})
     return chips

@@ -4,12 +4,14 @@ Services call these by name after their writes, in their transaction; the jobs t
 in bulk build the same words in SQL from the same templates (`text_sql`).
 """
 
+from urllib.parse import quote
+
 from django.contrib.auth import get_user_model
 
 from core.mail import absolute_url, mail_queue
 from creators.models import Tier
 from notifications.models import NotificationKind
-from notifications.services import notify, text_sql
+from notifications.services import notifications_mark_read, notify, text_sql
 
 NEW_REQUEST = "New collaboration request from @{handle} ({tier}). Licensed data until {until} UTC."
 LEAD_REMOVED = "@{handle} was removed from the Leads Pool by {who}."
@@ -29,6 +31,8 @@ AUTHORIZATION_EXPIRING = (
 # statements are built at import, before URLs can be reversed.
 LEAD_PATH = "/seller/leads/{id}/"
 POOL_PATH = "/seller/leads/"
+# "Your leads": the pool filtered to the reader's own (each reader's `me`).
+MY_LEADS_PATH = "/seller/leads/?owner=me"
 
 
 def lead_path(lead_id: int) -> str:
@@ -41,7 +45,10 @@ def lead_url(lead_id: int) -> str:
 
 
 def _who(user, default: str = "someone") -> str:
-    return user.get_username() if user is not None else default
+    """The person's one name on every page and notice (full name, else username)."""
+    from .services.owners import display_name  # services import this module
+
+    return display_name(user) if user is not None else default
 
 
 def partner_staff_emails(*, partner) -> list[str]:
@@ -78,16 +85,27 @@ def notice_new_request(*, lead, creator, expires_at, message: str) -> None:
 
 
 def notice_removed(*, partner, user, count: int, lead=None) -> None:
-    """Leads left the pool: every staff user of the partner. One lead is named."""
+    """Leads left the pool: every staff user of the partner but the one who removed them
+    (their copy is read from the start: nobody is told of their own action). One lead is
+    named."""
     if lead is not None:
         text = LEAD_REMOVED.format(handle=lead.creator.handle, who=_who(user))
         link, lead_id = lead_path(lead.pk), lead.pk
     else:
         text = LEADS_REMOVED.format(count=f"{count:,}", who=_who(user))
         link, lead_id = POOL_PATH, None
-    notify(
+    notification = notify(
         partner=partner, kind=NotificationKind.LEAD_REMOVED, text=text, link=link, lead_id=lead_id
     )
+    _read_by_actor(notification, partner=partner, user=user)
+
+
+def _read_by_actor(notification, *, partner, user) -> None:
+    """One partner-wide notification stays one row (read state is per user): the actor's
+    read mark goes in with it, so their badge never counts what they did themselves."""
+    if user is None or not getattr(user, "pk", None):
+        return  # a job: everyone is told
+    notifications_mark_read(partner=partner, user=user, ids=[notification.pk])
 
 
 def notice_assigned(*, partner, owner, user, count: int, lead=None) -> None:
@@ -97,11 +115,12 @@ def notice_assigned(*, partner, owner, user, count: int, lead=None) -> None:
     who = _who(user, "Someone")
     if lead is not None:
         text = LEAD_ASSIGNED.format(who=who, handle=lead.creator.handle)
-        link, lead_id = lead_path(lead.pk), lead.pk
+        # The lead, opened within "your leads": its Previous / Next walk the reader's own.
+        link, lead_id = f"{lead_path(lead.pk)}?pool={quote(MY_LEADS_PATH, safe='')}", lead.pk
         subject = f"Lead assigned to you: @{lead.creator.handle}"
     else:
         text = LEADS_ASSIGNED.format(who=who, count=f"{count:,}")
-        link, lead_id = f"{POOL_PATH}?owner={owner.pk}", None
+        link, lead_id = MY_LEADS_PATH, None
         subject = text
     notify(
         partner=partner,

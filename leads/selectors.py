@@ -30,7 +30,7 @@ from .models import (
     authorized_q,
     expiring_q,
 )
-from .pool_version import CACHEABLE_FILTERS, pool_cache_key, pool_version
+from .pool_version import CACHEABLE_FILTERS, pool_cache_key, pool_count_version
 from .response_figures import lead_response_stats
 
 # Counts of an obsolete version are never read again; let the cache drop them.
@@ -106,8 +106,9 @@ def _pool_question(cleaned: dict) -> str:
 def _per_pool_version(kind: str, *, partner, filterset: LeadPoolFilter, compute):
     """`compute()` over a valid filterset's leads, cached once per pool version.
 
-    Any write to the partner's leads bumps the version (same transaction), so a cached figure
-    is the figure of the current rows. Filters whose result depends on the time or the user
+    Any write to what the partner's counts select by bumps the count version the key holds
+    (same transaction; `pool_count_version`), so a cached figure is the figure of the
+    current rows. Filters whose result depends on the time or the user
     (not in `CACHEABLE_FILTERS`) are computed every time.
     """
     active = {
@@ -117,7 +118,13 @@ def _per_pool_version(kind: str, *, partner, filterset: LeadPoolFilter, compute)
     }
     if not set(active) <= CACHEABLE_FILTERS:
         return compute()
-    version = pool_version(partner=partner, using=filterset.qs.db, request=filterset.request)
+    version = pool_count_version(
+        partner=partner,
+        filters=active,
+        using=filterset.qs.db,
+        request=filterset.request,
+        by_status=kind == "stats",
+    )
     key = pool_cache_key(
         f"pool-{kind}", partner=partner, version=version, question=_pool_question(active)
     )
@@ -251,9 +258,10 @@ def lead_stats(*, partner, filterset: LeadPoolFilter, now: dt.datetime | None = 
 
     Answers total, by_status, by_source (source -> {status: count}), by_tier (tier key or
     `none` -> count), conversion and conversion_by_tier (share that reached collaborating,
-    0..1), requests_per_day (the last 30 days) and expiring_per_day (the next 7 days).
-    The counts by source, status and tier do not depend on the time: like the pool's count,
-    they are computed once per pool version (exact; any write to the leads bumps it).
+    0..1), requests_per_day (the last 30 days), expiring_per_day (the next 7 UTC days) and
+    expiring_soon (within EXPIRING_SOON_HOURS, as the pool's header counts). The counts by
+    source, status and tier do not depend on the time: like the pool's count, they are
+    computed once per pool version (exact; any write to the leads bumps it).
     """
     now = now or timezone.now()
     today = now.astimezone(dt.UTC).date()
@@ -296,17 +304,20 @@ def lead_stats(*, partner, filterset: LeadPoolFilter, now: dt.datetime | None = 
         .values_list("day", "count")
         .order_by()
     )
-    expiring = dict(
+    # Per UTC day, and (same query) within the next EXPIRING_SOON_HOURS by `expiring_q`, the
+    # pool header's and the reminders' one definition of "expiring soon".
+    expiring_rows = list(
         leads.filter(
             authorization_expires_at__gt=now,
             authorization_expires_at__lt=utc_day_bounds(today + dt.timedelta(STATS_EXPIRY_DAYS))[0],
         )
         .annotate(day=TruncDate("authorization_expires_at", tzinfo=dt.UTC))
         .values("day")
-        .annotate(count=Count("id"))
-        .values_list("day", "count")
+        .annotate(count=Count("id"), soon=Count("id", filter=expiring_q(now=now)))
+        .values_list("day", "count", "soon")
         .order_by()
     )
+    expiring = {day: count for day, count, _soon in expiring_rows}
     return {
         "total": total,
         "by_status": by_status,
@@ -327,5 +338,7 @@ def lead_stats(*, partner, filterset: LeadPoolFilter, now: dt.datetime | None = 
             [day, expiring.get(day, 0)]
             for day in (today + dt.timedelta(days=n) for n in range(STATS_EXPIRY_DAYS))
         ],
+        "expiring_soon": sum(soon for _day, _count, soon in expiring_rows),
+        "expiring_soon_hours": EXPIRING_SOON_HOURS,
         "response": lead_response_stats(leads=leads, now=now),
     }

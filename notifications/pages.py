@@ -118,6 +118,7 @@ def notification_list(request):
         }
         for row in rows:
             row["label"] = _group_label(row)
+            row["note"] = GROUP_NOTES.get(row["kind"])
     query = request.GET.copy()
     for key in ("page", "older", "newer"):
         query.pop(key, None)
@@ -142,11 +143,24 @@ def notification_list(request):
 GROUP_LABELS = {
     NotificationKind.NEW_REQUEST: ("new collaboration request", "new collaboration requests"),
     NotificationKind.AUTHORIZATION_EXPIRED: ("authorization expired", "authorizations expired"),
+    # Reminders counted on the day they were sent, not authorizations ending now: said so, so
+    # it never reads as a second "expiring soon" figure beside the pool's (see GROUP_NOTES).
     NotificationKind.AUTHORIZATION_EXPIRING: (
-        "authorization expiring within 24 hours",
-        "authorizations expiring within 24 hours",
+        "expiry reminder sent",
+        "expiry reminders sent",
     ),
     NotificationKind.LEAD_ASSIGNED: ("lead assigned to you", "leads assigned to you"),
+}
+
+
+# What a group's figure counts, where that differs from a figure elsewhere.
+GROUP_NOTES = {
+    NotificationKind.AUTHORIZATION_EXPIRING: {
+        "text": "One per authorization, sent once 24 hours or less were left; some may have "
+        "been renewed or have ended since.",
+        "link": "/seller/leads/?expiring_within_hours=24&ordering=authorization_expires_at",
+        "link_text": "See what expires within 24 h now",
+    },
 }
 
 

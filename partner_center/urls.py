@@ -33,11 +33,14 @@ urlpatterns = [
     path("ec/", include("leads.ec_urls")),
     path("ec/messages/", include("im.creator_urls")),
     path("seller/settings/", include("routing.urls")),
+    path("seller/settings/", include("integrations.urls")),
     path("seller/", include("leads.urls")),
     path("seller/im/", include("im.urls")),
     path("seller/tasks/", include("followup.urls")),
     path("seller/notifications/", include("notifications.urls")),
     path("api/v1/", include("partner_center.api.urls")),
+    # Sheet feeds' secret CSV URLs: the token is the credential, no session.
+    path("feeds/", include("integrations.feed_urls")),
 ]
 
 handler400 = "partner_center.views.bad_request"

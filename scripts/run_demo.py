@@ -7,7 +7,11 @@
      the IM's 3-second htmx polling still run side by side.
    - worker: one Celery worker with the solo pool (SQLite again: one writer).
    - beat: Celery beat, the only one (two would fire every scheduled job twice).
-3. Prints the URL and the demo logins, and stops all three on Ctrl-C / SIGTERM, or when the
+   - receiver: the demo's webhook receiver (scripts/demo_receiver.py) on 127.0.0.1, port
+     DEMO_RECEIVER_PORT (default PORT + 1). seed_demo points Alpha's webhook at it; each event
+     it gets is a line in VAR_DIR/demo-receiver.log. If it cannot start (the port is taken),
+     the rest runs on without it.
+3. Prints the URL and the demo logins, and stops all of them on Ctrl-C / SIGTERM, or when the
    web server dies. A worker or beat that dies is started again (a killed worker's job is
    then recovered: see docs/security.md, "Jobs and killed workers"); one that keeps dying,
    more than RESTART_LIMIT times in RESTART_WINDOW_SECONDS, stops everything instead.
@@ -36,11 +40,13 @@ DEMO_LOGINS = (
 )
 STOP_GRACE_SECONDS = 10
 RESTARTED = ("worker", "beat")
+# A child the demo can do without: when it exits it is reported, not restarted.
+OPTIONAL = ("receiver",)
 RESTART_LIMIT = 5
 RESTART_WINDOW_SECONDS = 300
 
 
-def child_commands(*, port: str, var_dir: Path) -> dict[str, list[str]]:
+def child_commands(*, port: str, var_dir: Path, receiver_port: str) -> dict[str, list[str]]:
     python = sys.executable
     return {
         "web": [
@@ -83,6 +89,14 @@ def child_commands(*, port: str, var_dir: Path) -> dict[str, list[str]]:
             "--loglevel=INFO",
             "-s",
             str(var_dir / "celerybeat-schedule"),
+        ],
+        "receiver": [
+            python,
+            "scripts/demo_receiver.py",
+            "--port",
+            receiver_port,
+            "--var-dir",
+            str(var_dir),
         ],
     }
 
@@ -128,6 +142,8 @@ def main() -> int:
     env.setdefault("DJANGO_SETTINGS_MODULE", "partner_center.settings.local")
     # Links in the demo's mail (var/mail/) point at this server's port.
     env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    # seed_demo points Alpha's webhook at the receiver's port, and writes its secret.
+    receiver_port = env.setdefault("DEMO_RECEIVER_PORT", str(int(port) + 1))
 
     stopping = False
 
@@ -146,7 +162,7 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    commands = child_commands(port=port, var_dir=var_dir)
+    commands = child_commands(port=port, var_dir=var_dir, receiver_port=receiver_port)
 
     def start(name: str) -> subprocess.Popen:
         # Own session and process group: the terminal's Ctrl-C reaches this supervisor only,
@@ -161,7 +177,9 @@ def main() -> int:
         f"Demo logins, password 'demo': {', '.join(DEMO_LOGINS)}\n"
         "Web (gunicorn), Celery worker and Celery beat are running "
         f"(pids {', '.join(f'{n}={c.pid}' for n, c in children.items())}). "
-        "Press Ctrl-C to stop all three.\n",
+        f"Demo webhook receiver: http://127.0.0.1:{receiver_port}/hooks "
+        f"(events it gets: {var_dir / 'demo-receiver.log'}). "
+        "Press Ctrl-C to stop them all.\n",
         flush=True,
     )
 
@@ -170,6 +188,10 @@ def main() -> int:
         for name, child in children.items():
             if child.poll() is None:
                 continue
+            if name in OPTIONAL:
+                print(f"{name} exited with code {child.returncode}; running on without it.")
+                del children[name]
+                break
             recent = [
                 t for t in restarts.get(name, []) if time.monotonic() - t < RESTART_WINDOW_SECONDS
             ]

@@ -66,14 +66,15 @@ def thread_row(context, thread):
             '<span class="badge badge-count" title="unread">{}</span>', thread.unread_count
         )
     return format_html(
-        '<li><a href="{}{}/"{} data-handle="{}">'
+        '<li id="thread-{}"><a href="{}{}/"{} data-handle="{}">'
         '<span class="avatar" aria-hidden="true">{}</span>'
         "<span>{}\n      {}<br>\n"
         '      <span class="muted small">{}</span><br>\n'
         '      <span class="muted small">{}</span></span></a></li>',
+        thread.pk,
         context["list_url"],
         thread.pk,
-        ' aria-current="true"' if thread.pk == current else "",
+        mark_safe(' aria-current="true"') if thread.pk == current else "",
         thread.creator.handle,
         (avatar or "?")[:1].upper(),
         who,

@@ -100,7 +100,17 @@ class LeadViewSet(
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         count = selectors.lead_pool_count(partner=partner, filterset=filterset)
-        page = self.paginator.paginate_queryset(filterset.qs, request, view=self, count=count)
+        ids_key = pool_cache.ids_cache_key(request, partner) if key else None
+        known = pool_cache.ids_cache_get(ids_key) if ids_key else None
+        if known is not None:  # the page's leads are known: load them by id
+            number, ids = known
+            pool_cache.cached_page(self.paginator, request, count=count, number=number)
+            page = pool_cache.page_from_ids(filterset.qs, ids)
+        else:
+            page = self.paginator.paginate_queryset(filterset.qs, request, view=self, count=count)
+            if ids_key:
+                ids = [lead.pk for lead in page]
+                pool_cache.ids_cache_set(ids_key, number=self.paginator.page.number, ids=ids)
         serializer = self.get_serializer(page, many=True)
         rows = serializer.data
         if key:

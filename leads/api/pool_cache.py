@@ -32,9 +32,11 @@ from django.utils import timezone
 from core.pagination import DeferredJoinPaginator
 
 from ..models import Lead
-from ..pool_version import CACHEABLE_FILTERS, pool_cache_key, pool_version
+from ..pool_version import CACHEABLE_FILTERS, pool_cache_key, pool_count_version, pool_version
 
 LIST_CACHE_SECONDS = 60
+# Ids of an obsolete count version are never read again; let the cache drop them.
+IDS_CACHE_SECONDS = 24 * 60 * 60
 # Bump when the list's representation changes: a shared cache outlives a deploy.
 LIST_CACHE_FORMAT = 1
 PAGE_PARAMS = frozenset({"page", "page_size"})
@@ -58,6 +60,39 @@ def list_cache_key(request, partner) -> str | None:
     return pool_cache_key(
         f"list:{LIST_CACHE_FORMAT}", partner=partner, version=version, question=question
     )
+
+
+IDS_PARAMS = CACHEABLE_FILTERS | PAGE_PARAMS | {"ordering"}
+
+
+def ids_cache_key(request, partner) -> str | None:
+    """The key of this list request's page of ids, or None when its ids are not cached (call
+    only for a request `list_cache_key` caches)."""
+    params = request.query_params
+    names = set(params)
+    if not names <= IDS_PARAMS:
+        return None
+    filters = names - PAGE_PARAMS - {"ordering"}
+    version = pool_count_version(
+        partner=partner, filters=filters, using=router.db_for_read(Lead), request=request
+    )
+    query = urlencode([(name, params.getlist(name)) for name in sorted(names)], doseq=True)
+    return pool_cache_key("list-ids", partner=partner, version=version, question=query)
+
+
+def ids_cache_get(key: str):
+    """`(page number, ids)` of a page served before under this count version, or None."""
+    return cache.get(key)
+
+
+def ids_cache_set(key: str, *, number: int, ids: list) -> None:
+    cache.set(key, (number, list(ids)), IDS_CACHE_SECONDS)
+
+
+def page_from_ids(queryset, ids: list) -> list:
+    """The page's leads, in the page's order, by their ids: one primary-key query."""
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def list_cache_get(key: str):

@@ -15,14 +15,14 @@ from .lead import (
     expiring_q,
 )
 from .request import CollaborationRequest, FirstResponse
-from .workspace import ExpiryDigest, SavedView
+from .workspace import ExpiryDigest, PoolPreference, SavedView
 
 # fmt: off
 __all__ = [
     "EXPIRING_SOON_HOURS", "NOTE_MAX_LENGTH", "Authorization", "CloseReason",
     "CollaborationRequest", "FirstResponse",
     "ExpiryDigest", "Lead", "LeadEvent", "LeadNote", "LeadNoteQuerySet", "LeadPoolVersion",
-    "LeadQuerySet", "LeadSource", "LeadStatus", "SavedView", "authorized_q",
+    "LeadQuerySet", "LeadSource", "LeadStatus", "PoolPreference", "SavedView", "authorized_q",
     "creator_search_text", "expiring_q",
 ]
 # fmt: on

@@ -22,6 +22,7 @@ class LeadEvent(models.Model):
         MESSAGE = "message", "Creator wrote again"
         REMOVED = "removed", "Removed from leads"
         RESTORED = "restored", "Restored to leads"
+        UNDONE = "undone", "Change undone"
         STATUS_CHANGED = "status_changed", "Status changed"
         ASSIGNED = "assigned", "Owner changed"
         NOTE_ADDED = "note_added", "Note added"

@@ -233,17 +233,23 @@ class Lead(Authorization, models.Model):
 
 
 class LeadPoolVersion(models.Model):
-    """How many times a partner's leads have changed: the key of its cached pool counts.
+    """How many times a partner's leads have changed: the keys of its cached pool pages and
+    counts.
 
-    Every write to a partner's leads adds one in the same transaction
-    (`leads.pool_version.pool_version_bump`), so a count cached under a version is exact for
-    as long as that version is current, whatever the cache backend. No row means version 0.
+    Every write to a partner's leads adds one to `version` in the same transaction
+    (`leads.pool_version.pool_version_bump`), so a page cached under a version is exact for
+    as long as that version is current, whatever the cache backend. No row means 0. The two
+    count versions move only with what counts select by: `status_counts_version` with a
+    status or anything else counted, `counts_version` with anything counted but a status (a
+    note or an owner change moves neither).
     """
 
     partner = models.OneToOneField(
         Partner, on_delete=models.CASCADE, primary_key=True, related_name="lead_pool_version"
     )
     version = models.PositiveBigIntegerField(default=0)
+    counts_version = models.PositiveBigIntegerField(default=0, db_default=0)
+    status_counts_version = models.PositiveBigIntegerField(default=0, db_default=0)
 
     def __str__(self) -> str:
         return f"{self.partner} v{self.version}"

@@ -1,4 +1,5 @@
-"""A seller's workspace around the pool: saved views and the expiry digests sent."""
+"""A seller's workspace around the pool: saved views, the pool's per-user layout, and the
+expiry digests sent."""
 
 from django.conf import settings
 from django.db import models
@@ -30,6 +31,23 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PoolPreference(models.Model):
+    """How one seller left the Leads Pool's layout: whether the filter panel is open. Kept on
+    the server (not in the session), so it holds across logins and browsers."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="pool_preference",
+    )
+    filters_open = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} filters {'open' if self.filters_open else 'closed'}"
 
 
 class ExpiryDigest(models.Model):

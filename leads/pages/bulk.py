@@ -16,8 +16,11 @@ from core.ids import is_id
 from core.roles import seller_partner, seller_required
 
 from .. import services
-from ..models import LeadStatus
+from ..models import LeadEvent, LeadStatus
 from ..services.bulk import ACTIONS, bulk_target
+from ..services.owners import display_name
+from ..services.restore import latest_change_at, undo_token
+from .pool_parts import undo_offer_store
 
 # Page position and size are not filters: a bulk action over "all matching" ignores them.
 NOT_FILTERS = {"page", "page_size"}
@@ -48,7 +51,7 @@ def _describe(action: str, status: str, owner) -> str:
     if action == "set_status":
         return f"Set the status to {LeadStatus(status).label}"
     if action == "assign":
-        return f"Assign to {owner.get_username()}" if owner else "Assign to no one"
+        return f"Assign to {display_name(owner)}" if owner else "Assign to no one"
     return "Remove from the Leads Pool"
 
 
@@ -114,4 +117,22 @@ def leads_bulk(request):
     if result.skipped:
         done += f" {result.skipped:,} could not move to that status and were left as they were."
     messages.success(request, done)
+    if result.updated:
+        _offer_undo(request, partner=partner, action=action, label=done)
     return redirect(back)
+
+
+UNDO_KIND = {
+    "set_status": LeadEvent.Kind.STATUS_CHANGED,
+    "assign": LeadEvent.Kind.ASSIGNED,
+    "remove": LeadEvent.Kind.REMOVED,
+}
+
+
+def _offer_undo(request, *, partner, action: str, label: str) -> None:
+    """The pool the seller lands on offers Undo for this change, for a few seconds."""
+    kind = UNDO_KIND[action]
+    at = latest_change_at(kind=kind, user=request.user, partner=partner)
+    if at is not None:
+        token = undo_token(partner_id=partner.pk, user_id=request.user.pk, kind=kind, at=at)
+        undo_offer_store(request, token=token, label=label)

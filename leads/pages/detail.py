@@ -1,14 +1,16 @@
 """The lead detail `/seller/leads/<id>/`: a whole page, or the pool's side panel (htmx).
 
-Its quick actions post to the same endpoints as the pool's rows, with `view=detail`; they
-answer the detail again (and, in the side panel, the pool's row out of band).
+Its quick actions post to the same endpoints as the pool's rows, with `view=detail`. Their
+answer swaps only what the action changed, out of band (the header, the error line, the
+form that was sent, the pool's row in the side panel), never a field the seller may be
+typing in; the timeline (served by the im app) reloads itself on the `lead-changed` event.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +21,21 @@ from core.ids import is_id
 from core.roles import seller_partner, seller_required
 
 from .. import selectors, services
+from ..detail_selectors import lead_detail_get, lead_neighbours
 from ..models import Lead, LeadNote
 from .common import freshness, lead_row_facts_attach
+
+# What each quick action's answer swaps besides the header and the error line (by URL name);
+# an action not named here (a restore, say) swaps every part.
+ANSWER_PARTS = {
+    "status": {"status"},
+    "owner": {"owner"},
+    "remove": {"state", "status", "owner", "remove"},
+    "note_add": {"note"},
+    "note_edit": set(),
+    "note_delete": set(),
+}
+ALL_PARTS = {"state", "status", "owner", "remove", "note"}
 
 
 def _pool_url_or_none(url: str) -> str | None:
@@ -40,38 +55,63 @@ def _pool_url_or_none(url: str) -> str | None:
 def _panel_pool_url(request) -> str | None:
     """The pool URL (with its filters) whose side panel shows the lead, or None.
 
-    Opening: the page htmx sent the request from. An action inside the panel: the form's
-    `pool` field (the browser's URL is the lead's by then). The panel's close link goes back
-    there, and the panel's actions also refresh that pool's row.
+    Opening: the page htmx sent the request from, or the `pool` parameter (Previous / Next
+    in the panel send it, the browser's URL being a lead's by then). An action inside the
+    panel: the form's `pool` field. The panel's close link goes back there, and the panel's
+    actions also refresh that pool's row.
     """
     if not request.htmx:
         return None
     if request.method == "POST":
         return _pool_url_or_none(request.POST.get("pool", ""))
+    if "pool" in request.GET:
+        return _pool_url_or_none(request.GET.get("pool", ""))
     return _pool_url_or_none(request.htmx.current_url)
 
 
-def _detail_context(request, lead: Lead) -> dict:
-    """Everything the lead detail shows; a fixed number of queries whatever the history."""
+def _nav(request, lead: Lead, pool_url: str | None) -> dict | None:
+    """Previous / Next within the pool the seller came from (the panel's pool, or the full
+    page's `pool` parameter; else the whole pool, newest first): their links, or None when
+    that pool query is not valid. Two one-row queries."""
+    from_pool = pool_url or _pool_url_or_none(request.GET.get("pool", ""))
+    query = urlsplit(from_pool).query if from_pool else ""
+    found = lead_neighbours(
+        partner=seller_partner(request.user),
+        lead=lead,
+        params=QueryDict(query),
+        user=request.user,
+    )
+    if found is None:
+        return None
+    suffix = f"?pool={quote(from_pool, safe='')}" if from_pool else ""
+    return {
+        key: {**row, "url": reverse("leads:detail", args=[row["pk"]]) + suffix}
+        for key, row in found.items()
+        if row
+    } | {"pool": from_pool}
+
+
+def _detail_context(request, lead: Lead, *, nav: bool = True) -> dict:
+    """Everything the lead detail shows; a fixed number of queries whatever the history (the
+    timeline comes in its own request)."""
     now = timezone.now()
     lead_row_facts_attach(lead, now)
+    pool_url = _panel_pool_url(request)
     return {
         "nav": "pool",
         "lead": lead,
         "now": now,
         "request_messages": list(selectors.lead_request_messages(lead=lead)),
-        # Newest first from the selector; the page tells the story in the order it happened.
-        "history": list(reversed(selectors.lead_events(lead=lead))),
-        "notes": list(selectors.lead_notes(lead=lead)),
         "staff": list(selectors.staff_list(partner=seller_partner(request.user))),
-        "pool_url": _panel_pool_url(request),
+        "pool_url": pool_url,
+        "lead_nav": _nav(request, lead, pool_url) if nav else None,
         **freshness(),
     }
 
 
 def _seller_lead(request, lead_id) -> Lead:
     try:
-        return selectors.lead_get_any(partner=seller_partner(request.user), lead_id=lead_id)
+        return lead_detail_get(partner=seller_partner(request.user), lead_id=lead_id)
     except Lead.DoesNotExist:
         raise Http404("No such lead in your Leads Pool.") from None
 
@@ -94,11 +134,11 @@ def lead_detail(request, lead_id):
 
 
 def detail_answer(request, lead: Lead, error: str = "", **form_state):
-    """What a quick action on the lead detail answers: the detail again (400 with the error
-    in place when refused), or without JavaScript a redirect to it with the error flashed.
+    """What a quick action on the lead detail answers: the parts it changed, out of band (400
+    with the error in place when refused), or without JavaScript a redirect to the detail
+    with the error flashed. A change also fires `lead-changed` (the timeline reloads).
 
-    `form_state` keeps what the seller typed and the error next to that form (`note_error`,
-    `note_body`, `note_edit_error`, `note_edit_id`).
+    `form_state` holds the error next to a form (`note_error`, `note_edit_error`).
     """
     problems = [error] + [v for k, v in form_state.items() if k.endswith("_error")]
     problems = [problem for problem in problems if problem]
@@ -107,8 +147,21 @@ def detail_answer(request, lead: Lead, error: str = "", **form_state):
             messages.error(request, problem)
         return redirect("leads:detail", lead_id=lead.pk)
     lead = _seller_lead(request, lead.pk)
-    context = {**_detail_context(request, lead), "detail_error": error, **form_state}
-    return render(request, "leads/_detail_answer.html", context, status=400 if problems else 200)
+    action = request.resolver_match.url_name if request.resolver_match else ""
+    if form_state.get("note_edit_error"):
+        error = f"Note: {form_state['note_edit_error']}"
+    context = {
+        **_detail_context(request, lead, nav=False),
+        "detail_error": error,
+        "parts": ANSWER_PARTS.get(action, ALL_PARTS),
+        **form_state,
+    }
+    response = render(
+        request, "leads/_detail_answer.html", context, status=400 if problems else 200
+    )
+    if not problems:
+        response["HX-Trigger"] = "lead-changed"
+    return response
 
 
 def _errors(exc: ValidationError, field: str) -> str:
@@ -131,7 +184,7 @@ def lead_owner(request, lead_id):
     except ValidationError as exc:
         return detail_answer(request, lead, f"Owner: {_errors(exc, 'owner')}")
     if not request.htmx:
-        who = owner.get_username() if owner else "no one"
+        who = services.owners.display_name(owner) if owner else "no one"
         messages.success(request, f"@{lead.creator.handle} is now assigned to {who}.")
     return detail_answer(request, lead)
 
@@ -145,7 +198,7 @@ def note_add(request, lead_id):
     try:
         services.note_create(lead=lead, author=request.user, body=body)
     except ValidationError as exc:
-        return detail_answer(request, lead, note_error=_errors(exc, "body"), note_body=body)
+        return detail_answer(request, lead, note_error=_errors(exc, "body"))
     return detail_answer(request, lead)
 
 

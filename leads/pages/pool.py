@@ -26,8 +26,10 @@ from ..filters import (
 )
 from ..models import Lead, LeadSource, LeadStatus
 from ..services.closing import close_reason_parse
+from ..services.restore import UNDO_SECONDS
 from .common import freshness, lead_row_facts_attach
 from .detail import detail_answer, from_detail
+from .pool_parts import removal_undo_token, row_answer, staff_named, status_hints, undo_offer
 
 PAGE_SIZES = (25, 50, 100)
 # Sortable columns: header -> (ascending key, descending key, the first click's direction).
@@ -103,7 +105,7 @@ def pool(request):
         **_workspace_context(request, partner, now),
     }
     context["chips"] = active_filter_chips(
-        request.GET, owners={str(member.pk): member.get_username() for member in context["staff"]}
+        request.GET, owners={str(member.pk): member.owner_name for member in context["staff"]}
     )
     # Invalid filters still render the page, with the message next to the filter.
     status = 200 if valid else 400
@@ -178,8 +180,16 @@ def _workspace_context(request, partner, now) -> dict:
     active = next(
         (view for view in saved_views if _same_query(QueryDict(view.query), request.GET)), None
     )
+    # The seller's own pool layout rides on the staff query (they are one of the staff).
+    staff = staff_named(selectors.staff_list(partner=partner).select_related("pool_preference"))
+    me = next((member for member in staff if member.pk == request.user.pk), None)
+    preference = getattr(me, "pool_preference", None) if me else None
     return {
-        "staff": list(selectors.staff_list(partner=partner)),
+        "staff": staff,
+        "filters_open": bool(preference and preference.filters_open),
+        "status_hints": status_hints(),
+        "undo": undo_offer(request),
+        "undo_seconds": UNDO_SECONDS,
         "selected_owner": request.GET.get("owner", ""),
         "expiring_hours": EXPIRING_HOURS,
         "expiring_selected": request.GET.get("expiring_within_hours", ""),
@@ -202,12 +212,7 @@ def _back_to_pool(request):
 
 
 def _row(request, lead, error=""):
-    now = timezone.now()
-    return render(
-        request,
-        "leads/_row.html",
-        {"lead": lead_row_facts_attach(lead, now), "now": now, "row_error": error},
-    )
+    return row_answer(request, lead, error=error)
 
 
 def _close_reason(request):
@@ -267,4 +272,12 @@ def lead_remove(request, lead_id):
     if not request.htmx:
         messages.success(request, f"@{lead.creator.handle} was removed from the Leads Pool.")
         return _back_to_pool(request)
-    return render(request, "leads/_row_removed.html", {"lead": lead})
+    return render(
+        request,
+        "leads/_row_removed.html",
+        {
+            "lead": lead,
+            "undo_token": removal_undo_token(request, lead),
+            "undo_seconds": UNDO_SECONDS,
+        },
+    )

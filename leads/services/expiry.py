@@ -7,6 +7,13 @@ from django.utils import timezone
 
 from core.jobs import job_run_record
 from core.models import JobRun
+from core.outbox import (
+    LEAD_AUTHORIZATION_EXPIRED,
+    outbox_data_param,
+    outbox_data_sql,
+    outbox_datetime,
+    outbox_insert_sql,
+)
 from core.sql import db_value
 from creators.models import Creator, Partner
 from notifications.models import NotificationKind
@@ -59,12 +66,32 @@ def _ended_notify_sql(expired: str) -> str:
     )
 
 
-_EXPIRE_POSTGRES_SQL = f"""
+def _expire_outbox_sql(expired: str) -> str:
+    """lead.authorization_expired, one event per lead still in the pool (as its notice)."""
+    return outbox_insert_sql(
+        type=LEAD_AUTHORIZATION_EXPIRED,
+        select_sql=f"""
+        SELECT l.partner_id AS partner_id, l.id AS lead_id,
+               {outbox_data_sql(param="%(outbox_data)s", request_id="e.id")} AS data,
+               %(now)s AS created_at
+        FROM {expired} e
+        JOIN {Lead._meta.db_table} l ON l.id = e.lead_id
+        WHERE l.removed_at IS NULL
+        """,
+    )
+
+
+def _expire_postgres_sql() -> str:
+    # Built per run: the outbox's SQL form depends on the database (and the bench's pause).
+    return f"""
     WITH expired AS ({_EXPIRE_MARK_SQL} RETURNING id, lead_id, creator_id, partner_id),
     notified AS ({_expire_notify_sql("expired")} RETURNING 1),
-    ended AS ({_ended_notify_sql("expired")} RETURNING 1)
+    ended AS ({_ended_notify_sql("expired")} RETURNING 1),
+    outbox AS ({_expire_outbox_sql("expired")} RETURNING 1)
     SELECT (SELECT count(*) FROM expired), (SELECT count(*) FROM notified)
-"""
+    """
+
+
 _EXPIRED_NOW_SQLITE = (
     f"(SELECT id, lead_id, creator_id, partner_id FROM {_REQUEST_T} "
     "WHERE expired_at = %(now)s AND is_open = %(false)s)"
@@ -110,6 +137,8 @@ def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
     no copy is kept, not in admin and not in any backup made after.
     A lead that was removed from the pool, or closed, gets no notice. Each creator is told
     their data sharing ended (authorization_ended, personal; email by their preference).
+    Each lead still in the pool gets one lead.authorization_expired event in the outbox, in
+    the same statement (PostgreSQL) or transaction.
     """
     now = now or timezone.now()
     params = {
@@ -118,11 +147,12 @@ def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
         "ended_kind": NotificationKind.AUTHORIZATION_ENDED.value,
         "true": True,
         "false": False,
+        "outbox_data": outbox_data_param({"expired_at": outbox_datetime(now), "actor_id": None}),
     }
     with job_run_record(job=JobRun.Job.EXPIRE_AUTHORIZATIONS) as run:
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(_EXPIRE_POSTGRES_SQL, params)
+                cursor.execute(_expire_postgres_sql(), params)
                 run.rows_changed = cursor.fetchone()[0]
             else:
                 cursor.execute(_EXPIRE_MARK_SQL, params)
@@ -130,6 +160,7 @@ def authorizations_expire(*, now: dt.datetime | None = None) -> JobRun:
                 if run.rows_changed:
                     cursor.execute(_EXPIRE_NOTIFY_SQLITE_SQL, params)
                     cursor.execute(_ENDED_NOTIFY_SQLITE_SQL, params)
+                    cursor.execute(_expire_outbox_sql(_EXPIRED_NOW_SQLITE), params)
             if run.rows_changed:
                 notifications_mail(kind=NotificationKind.AUTHORIZATION_ENDED, created_at=now)
             purged = licensed_data_purge(now=now)

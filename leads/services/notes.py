@@ -11,7 +11,7 @@ from creators.models import PartnerStaff
 
 from ..models import NOTE_MAX_LENGTH, Lead, LeadEvent, LeadNote
 from ..notices import notice_mentioned
-from ..pool_version import pool_version_bump, pool_version_bump_for_leads
+from ..pool_version import ROWS, pool_version_bump, pool_version_bump_for_leads
 
 
 def note_clean_body(body) -> str:
@@ -55,7 +55,7 @@ def note_create(*, lead: Lead, author, body: str) -> LeadNote:
     LeadEvent.objects.create(
         lead=lead, kind=LeadEvent.Kind.NOTE_ADDED, actor=author, created_at=now
     )
-    pool_version_bump(partner_ids=[lead.partner_id])  # the row's notes_count
+    pool_version_bump(partner_ids=[lead.partner_id], change=ROWS)  # the row's notes_count
     mentioned = note_mentioned_users(lead=lead, body=body, author=author)
     if mentioned:
         notice_mentioned(lead=lead, note=note, author=author, users=mentioned)
@@ -98,5 +98,5 @@ def note_delete(*, note: LeadNote, user) -> bool:
     LeadEvent.objects.create(
         lead_id=note.lead_id, kind=LeadEvent.Kind.NOTE_DELETED, actor=user, created_at=now
     )
-    pool_version_bump_for_leads(lead_ids=[note.lead_id])  # the row's notes_count
+    pool_version_bump_for_leads(lead_ids=[note.lead_id], change=ROWS)  # the row's notes_count
     return True

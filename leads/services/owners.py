@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .. import notices
 from ..models import Lead
-from ..pool_version import pool_version_bump
+from ..pool_version import ROWS, pool_version_bump
 from .sets import leads_lock, leads_owner_set
 
 OWNER_NOT_STAFF = "Choose a staff user of this partner, or no one."
@@ -49,6 +49,7 @@ def lead_assign(*, lead: Lead, owner, user) -> Lead:
         return lead
     leads_owner_set(target, owner_id=owner_id, user=user, now=timezone.now())
     lead.owner = owner
-    pool_version_bump(partner_ids=[lead.partner_id])
+    # No cached count selects by owner: the pages recompute, the counts stay.
+    pool_version_bump(partner_ids=[lead.partner_id], change=ROWS)
     notices.notice_assigned(partner=lead.partner, owner=owner, user=user, count=1, lead=lead)
     return lead

@@ -15,8 +15,9 @@ from creators.models import Creator, Partner
 
 from .. import notices
 from ..models import Lead, LeadEvent, LeadSource, LeadStatus
-from ..pool_version import pool_version_bump
+from ..pool_version import ALL, STATUS, pool_version_bump
 from ..signals import lead_arrived
+from .outbox import lead_created_write
 from .recount import partners_collaborating_recount
 from .sets import LEAD_STATUS_FLOW, leads_lock, leads_removed_set, leads_status_set
 
@@ -50,7 +51,10 @@ def lead_locked_get_or_create(
 def lead_add(*, partner: Partner, creator: Creator, user) -> tuple[Lead, bool]:
     """Add to leads (from IM): a new lead with source Instant message, or restore a removed one.
 
-    Returns the lead and whether the pool changed. Adding a lead already in the pool is a no-op.
+    A restore keeps the lead's past: its source, its request time (and so its place in
+    "newest first") and who first added it; the history's "restored" event says who brought
+    it back and when. Returns the lead and whether the pool changed. Adding a lead already in
+    the pool is a no-op.
     """
     lead, created = lead_locked_get_or_create(
         partner=partner,
@@ -62,6 +66,7 @@ def lead_add(*, partner: Partner, creator: Creator, user) -> tuple[Lead, bool]:
     now = lead.requested_at if created else timezone.now()  # after the row lock
     if created:
         LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.ADDED, actor=user, created_at=now)
+        lead_created_write(lead=lead, actor=user)  # the outbox, before routing's lead.assigned
         lead_arrived.send(sender=Lead, lead=lead, actor=user)
         pool_version_bump(partner_ids=[partner.pk])
         return lead, True
@@ -69,22 +74,9 @@ def lead_add(*, partner: Partner, creator: Creator, user) -> tuple[Lead, bool]:
         return lead, False
     lead.removed_at = None
     lead.removed_by = None
-    lead.added_by = user
-    if not lead.is_authorized(now):
-        # Restored from IM with no live authorization: it is an IM lead again.
-        lead.source = LeadSource.INSTANT_MESSAGE
-    lead.requested_at = now
-    lead.save(
-        update_fields=[
-            "removed_at",
-            "removed_by",
-            "added_by",
-            "source",
-            "requested_at",
-            "updated_at",
-        ]
-    )
+    lead.save(update_fields=["removed_at", "removed_by", "updated_at"])
     LeadEvent.objects.create(lead=lead, kind=LeadEvent.Kind.RESTORED, actor=user, created_at=now)
+    lead_created_write(lead=lead, actor=user, arrival="restored")
     if lead.status == LeadStatus.COLLABORATING:
         partners_collaborating_recount(partner_ids=[partner.pk])
     lead_arrived.send(sender=Lead, lead=lead, actor=user)
@@ -137,11 +129,15 @@ def lead_set_status(
             {"status": [f"A {lead.get_status_display().lower()} lead cannot move to {status}."]}
         )
     from_status = lead.status
+    awaiting_reply = lead.response_due_at is not None and lead.first_response_at is None
     leads_status_set(
         target, status=status, user=user, now=timezone.now(), close_reason=close_reason
     )
     lead.refresh_from_db()
     if LeadStatus.COLLABORATING in (from_status, status):
         partners_collaborating_recount(partner_ids=[lead.partner_id])
-    pool_version_bump(partner_ids=[lead.partner_id])
+    # Counts by status only, unless the move answered a waiting request (the `response`
+    # filter's counts move too).
+    answered = awaiting_reply and lead.first_response_at is not None
+    pool_version_bump(partner_ids=[lead.partner_id], change=ALL if answered else STATUS)
     return lead

@@ -12,6 +12,13 @@ from core.clock import business_today
 from core.jobs import job_run_record
 from core.mail import absolute_url, mail_queue
 from core.models import JobRun
+from core.outbox import (
+    LEAD_AUTHORIZATION_EXPIRING,
+    outbox_data_param,
+    outbox_data_sql,
+    outbox_datetime_sql,
+    outbox_insert_sql,
+)
 from core.sql import db_value
 from creators.models import Creator, PartnerStaff
 from notifications.models import NotificationKind, NotificationPreference
@@ -40,7 +47,9 @@ def expiring_authorizations_remind(*, now: dt.datetime | None = None) -> JobRun:
 
     `expiry_reminded_at` on the request makes it once-only: the job stamps the open, live,
     unreminded requests due within 24 hours and notifies exactly those, so a rerun finds none.
-    A lead removed from the pool is stamped but nobody is told.
+    A lead removed from the pool is stamped but nobody is told. Each lead in the pool gets
+    one lead.authorization_expiring event in the outbox, in the same statement (PostgreSQL)
+    or transaction.
     """
     now = now or timezone.now()
     request_t = CollaborationRequest._meta.db_table
@@ -64,16 +73,19 @@ def expiring_authorizations_remind(*, now: dt.datetime | None = None) -> JobRun:
           AND authorization_expires_at > %s AND authorization_expires_at <= %s
     """
     mark_params = [when, True, when, until]
+    outbox = _expiring_outbox_sql()
+    outbox_params = [outbox_data_param({"actor_id": None}), when]
     with job_run_record(job=JobRun.Job.REMIND_EXPIRING_AUTHORIZATIONS) as run:
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(
                     f"""
-                    WITH due AS ({mark} RETURNING lead_id),
-                    notified AS ({notify.format(due="due")} RETURNING 1)
+                    WITH due AS ({mark} RETURNING id, lead_id, authorization_expires_at),
+                    notified AS ({notify.format(due="due")} RETURNING 1),
+                    outbox AS ({outbox.format(due="due")} RETURNING 1)
                     SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM notified)
                     """,
-                    [*mark_params, NotificationKind.AUTHORIZATION_EXPIRING, when],
+                    [*mark_params, NotificationKind.AUTHORIZATION_EXPIRING, when, *outbox_params],
                 )
                 run.rows_changed, notified = cursor.fetchone()
             else:
@@ -89,9 +101,32 @@ def expiring_authorizations_remind(*, now: dt.datetime | None = None) -> JobRun:
                         [NotificationKind.AUTHORIZATION_EXPIRING, when, when],
                     )
                     notified = cursor.rowcount
+                    cursor.execute(
+                        outbox.format(
+                            due=f"(SELECT * FROM {request_t} WHERE expiry_reminded_at = %s)"
+                        ),
+                        [*outbox_params, when],
+                    )
             creators = creators_ending_notify(now=now)  # the creators' own "ends soon"
             run.detail = f"{notified} notifications, {creators} creators told"
     return run
+
+
+def _expiring_outbox_sql() -> str:
+    """lead.authorization_expiring, one event per request the run stamped (`{due}`: id,
+    lead_id, authorization_expires_at) whose lead is in the pool, as its notice."""
+    lead_t = Lead._meta.db_table
+    data = outbox_data_sql(
+        request_id="d.id", expires_at=outbox_datetime_sql("d.authorization_expires_at")
+    )
+    return outbox_insert_sql(
+        type=LEAD_AUTHORIZATION_EXPIRING,
+        select_sql=f"""
+        SELECT l.partner_id AS partner_id, l.id AS lead_id, {data} AS data, %s AS created_at
+        FROM {{due}} d JOIN {lead_t} l ON l.id = d.lead_id
+        WHERE l.removed_at IS NULL
+        """,
+    )
 
 
 def _digest_body(*, user, leads: list[Lead], total: int, now: dt.datetime) -> str:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.outbox import LEAD_STATUS_CHANGED, outbox_write
 from core.text import text_refuse_nul
 from creators.models import Creator, Partner
 from creators.selectors import creator_licensed_data
@@ -18,6 +19,7 @@ from ..models import CollaborationRequest, Lead, LeadEvent, LeadSource, LeadStat
 from ..pool_version import pool_version_bump
 from ..signals import collaboration_request_sent, lead_arrived
 from .eligibility import silver_gate
+from .outbox import lead_created_write, status_changed_data
 from .pipeline import creator_figures, lead_locked_get_or_create
 from .recount import partners_collaborating_recount
 from .responses import response_due_at
@@ -83,6 +85,23 @@ def _repeat_message_deliver(*, request: CollaborationRequest, message: str) -> b
         sender=CollaborationRequest, request=request, created=False, message=message
     )
     return bool(message)
+
+
+def _outbox_record(*, lead, request, created: bool, restored: bool, was: str) -> None:
+    """A new request's events: lead.created, as every arrival in the pool (a new lead, one
+    back from removal, or a lead in the pool with a new request: an IM lead's first, or one
+    after expiry or close); and lead.status_changed when it reopens a closed lead."""
+    actor = request.creator.user
+    arrival = "new" if created else "restored" if restored else "request"
+    lead_created_write(lead=lead, actor=actor, request_id=request.pk, arrival=arrival)
+    if arrival == "request" and was != lead.status:
+        data = status_changed_data(status=lead.status, user=actor, close_reason=None)
+        outbox_write(
+            partner_id=lead.partner_id,
+            type=LEAD_STATUS_CHANGED,
+            lead_id=lead.pk,
+            data={"from": was, **data, "request_id": request.pk},
+        )
 
 
 @transaction.atomic
@@ -156,6 +175,9 @@ def _collaboration_request_submit(*, creator, partner, message, consent) -> Subm
         to_status=lead.status,
         text=message,
         created_at=now,
+    )
+    _outbox_record(
+        lead=lead, request=request, created=lead_created, restored=was_removed, was=from_status
     )
     notices.notice_new_request(lead=lead, creator=creator, expires_at=expires_at, message=message)
     collaboration_request_sent.send(

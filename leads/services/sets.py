@@ -9,14 +9,36 @@ whose `RETURNING` feeds the events' `INSERT … SELECT` (hand SQL: data-modifyin
 the ORM cannot say, and they keep 100,000 rows out of Python). Other databases (SQLite in
 development) take the ids once and change them in chunks with the ORM. The caller recounts,
 bumps the pool version and notifies.
+
+Each also writes the transactional outbox (core.outbox), one event per changed lead, in the
+same statement on PostgreSQL (one more CTE branch reading `changed`) and per chunk elsewhere
+(an `INSERT … SELECT` over the chunk's rows just before their UPDATE, so it reads the old
+status or owner): lead.status_changed, lead.assigned, lead.removed.
 """
 
 from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 
+from core.outbox import (
+    LEAD_ASSIGNED,
+    LEAD_REMOVED,
+    LEAD_STATUS_CHANGED,
+    outbox_data_param,
+    outbox_data_sql,
+    outbox_insert_sql,
+    outbox_user_name_sql,
+)
+
 from ..models import CollaborationRequest, Lead, LeadEvent, LeadStatus
 from .closing import requests_move_prepare, requests_moved_record
+from .outbox import (
+    assigned_data,
+    outbox_chunk_write,
+    outbox_select,
+    removed_data,
+    status_changed_sql,
+)
 from .responses import first_responses_by_status, unanswered_q
 
 CHUNK = 500
@@ -55,11 +77,17 @@ def _tables():
     return Lead._meta.db_table, LeadEvent._meta.db_table, CollaborationRequest._meta.db_table
 
 
-def _set_status_pg(target_qs, *, status, sources, user, now) -> int:
+def _set_status_pg(target_qs, *, status, sources, user, now, close_reason=None) -> int:
     lead_t, event_t, request_t = _tables()
     target_sql, target_params = _subquery(target_qs)
     placeholders = ", ".join(["%s"] * len(sources))
     closing = status == LeadStatus.CLOSED
+    data_sql, data_params = status_changed_sql(
+        "s.from_status", status=status, sources=sources, user=user, close_reason=close_reason
+    )
+    outbox = outbox_insert_sql(
+        type=LEAD_STATUS_CHANGED, select_sql=outbox_select("changed", data_sql=data_sql)
+    )
     # Moving to collaborating stamps the first time (kept when the lead moves on).
     reached_sql = (
         ", reached_collaborating_at = COALESCE(l.reached_collaborating_at, %s)"
@@ -81,13 +109,13 @@ def _set_status_pg(target_qs, *, status, sources, user, now) -> int:
         ), changed AS (
             UPDATE {lead_t} AS l SET status = %s, updated_at = %s{reached_sql}
             FROM target t WHERE l.id = t.id
-            RETURNING l.id, t.status AS from_status
+            RETURNING l.id, l.partner_id, t.status AS from_status
         ), events AS (
             INSERT INTO {event_t} (lead_id, kind, actor_id, from_status, to_status, text,
                                    created_at)
             SELECT id, %s, CAST(%s AS integer), from_status, %s, '', %s FROM changed
             RETURNING 1
-        ){close_sql}
+        ), outbox AS ({outbox} RETURNING 1){close_sql}
         SELECT count(*) FROM changed HAVING count(*) > 0
     """
     params = [
@@ -100,6 +128,8 @@ def _set_status_pg(target_qs, *, status, sources, user, now) -> int:
         user.pk if user else None,
         status,
         now,
+        *data_params,
+        now,
     ]
     if closing:
         params += [False, now, True]
@@ -108,15 +138,21 @@ def _set_status_pg(target_qs, *, status, sources, user, now) -> int:
         return _count(cursor)
 
 
-def _set_status_chunked(target_qs, *, status, sources, user, now) -> int:
+def _set_status_chunked(target_qs, *, status, sources, user, now, close_reason=None) -> int:
     rows = list(target_qs.filter(status__in=sources).values_list("pk", "status"))
     reached = (
         {"reached_collaborating_at": Coalesce("reached_collaborating_at", Value(now))}
         if status == LeadStatus.COLLABORATING
         else {}
     )
+    data_sql, data_params = status_changed_sql(
+        "s.status", status=status, sources=sources, user=user, close_reason=close_reason
+    )
     for start in range(0, len(rows), CHUNK):
         ids = [pk for pk, _ in rows[start : start + CHUNK]]
+        outbox_chunk_write(
+            type=LEAD_STATUS_CHANGED, ids=ids, data_sql=data_sql, data_params=data_params, now=now
+        )
         Lead.objects.filter(pk__in=ids).update(status=status, updated_at=now, **reached)
         if status == LeadStatus.CLOSED:
             CollaborationRequest.objects.filter(lead_id__in=ids, is_open=True).update(
@@ -139,9 +175,19 @@ def _set_status_chunked(target_qs, *, status, sources, user, now) -> int:
     return len(rows)
 
 
-def _assign_pg(target_qs, *, owner_id, user, now) -> int:
+def _assign_pg(target_qs, *, owner_id, user, now, rule=None) -> int:
     lead_t, event_t, _ = _tables()
     target_sql, target_params = _subquery(target_qs)
+    outbox = outbox_insert_sql(
+        type=LEAD_ASSIGNED,
+        select_sql=outbox_select(
+            "changed",
+            data_sql=outbox_data_sql(
+                owner_name=outbox_user_name_sql("CAST(%s AS integer)"),
+                from_owner_id="s.from_owner",
+            ),
+        ),
+    )
     sql = f"""
         WITH target AS (
             SELECT id, owner_id FROM {lead_t}
@@ -151,14 +197,14 @@ def _assign_pg(target_qs, *, owner_id, user, now) -> int:
         ), changed AS (
             UPDATE {lead_t} AS l SET owner_id = CAST(%s AS integer), updated_at = %s
             FROM target t WHERE l.id = t.id
-            RETURNING l.id, t.owner_id AS from_owner
+            RETURNING l.id, l.partner_id, t.owner_id AS from_owner
         ), events AS (
             INSERT INTO {event_t} (lead_id, kind, actor_id, from_status, to_status,
                                    from_owner_id, to_owner_id, text, created_at)
             SELECT id, %s, CAST(%s AS integer), '', '', from_owner, CAST(%s AS integer), '', %s
             FROM changed
             RETURNING 1
-        )
+        ), outbox AS ({outbox} RETURNING 1)
         SELECT count(*) FROM changed HAVING count(*) > 0
     """
     params = [
@@ -170,21 +216,34 @@ def _assign_pg(target_qs, *, owner_id, user, now) -> int:
         user.pk if user else None,
         owner_id,
         now,
+        outbox_data_param(assigned_data(owner_id=owner_id, user=user, rule=rule)),
+        owner_id,
+        now,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return _count(cursor)
 
 
-def _assign_chunked(target_qs, *, owner_id, user, now) -> int:
+def _assign_chunked(target_qs, *, owner_id, user, now, rule=None) -> int:
     if owner_id is None:
         rows = list(target_qs.filter(owner__isnull=False).values_list("pk", "owner_id"))
     else:
         rows = list(
             target_qs.exclude(owner_id=owner_id).values_list("pk", "owner_id")
         )  # exclude() keeps the unowned ones (NULL <> owner)
+    data_sql = outbox_data_sql(
+        owner_name=outbox_user_name_sql("CAST(%s AS integer)"), from_owner_id="s.owner_id"
+    )
+    data_params = [
+        outbox_data_param(assigned_data(owner_id=owner_id, user=user, rule=rule)),
+        owner_id,
+    ]
     for start in range(0, len(rows), CHUNK):
         ids = [pk for pk, _ in rows[start : start + CHUNK]]
+        outbox_chunk_write(
+            type=LEAD_ASSIGNED, ids=ids, data_sql=data_sql, data_params=data_params, now=now
+        )
         Lead.objects.filter(pk__in=ids).update(owner_id=owner_id, updated_at=now)
     LeadEvent.objects.bulk_create(
         [
@@ -203,33 +262,46 @@ def _assign_chunked(target_qs, *, owner_id, user, now) -> int:
     return len(rows)
 
 
-def _remove_pg(target_qs, *, user, now) -> int:
+def _remove_pg(target_qs, *, user, now, close_reason=None) -> int:
     lead_t, event_t, _ = _tables()
     target_sql, target_params = _subquery(target_qs)
+    outbox = outbox_insert_sql(
+        type=LEAD_REMOVED, select_sql=outbox_select("changed", data_sql=outbox_data_sql())
+    )
     sql = f"""
         WITH changed AS (
             UPDATE {lead_t} SET removed_at = %s, removed_by_id = CAST(%s AS integer),
                                 updated_at = %s
             WHERE id IN ({target_sql}) AND removed_at IS NULL
-            RETURNING id
+            RETURNING id, partner_id
         ), events AS (
             INSERT INTO {event_t} (lead_id, kind, actor_id, from_status, to_status, text,
                                    created_at)
             SELECT id, %s, CAST(%s AS integer), '', '', '', %s FROM changed
             RETURNING 1
-        )
+        ), outbox AS ({outbox} RETURNING 1)
         SELECT count(*) FROM changed HAVING count(*) > 0
     """
     actor = user.pk if user else None
-    params = [now, actor, now, *target_params, LeadEvent.Kind.REMOVED, actor, now]
+    data = outbox_data_param(removed_data(user=user, close_reason=close_reason))
+    params = [now, actor, now, *target_params, LeadEvent.Kind.REMOVED, actor, now, data, now]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return _count(cursor)
 
 
-def _remove_chunked(target_qs, *, user, now) -> int:
+def _remove_chunked(target_qs, *, user, now, close_reason=None) -> int:
     ids = list(target_qs.values_list("pk", flat=True))
+    data_params = [outbox_data_param(removed_data(user=user, close_reason=close_reason))]
     for start in range(0, len(ids), CHUNK):
+        outbox_chunk_write(
+            type=LEAD_REMOVED,
+            ids=ids[start : start + CHUNK],
+            data_sql=outbox_data_sql(),
+            data_params=data_params,
+            now=now,
+            where=" AND s.removed_at IS NULL",
+        )
         Lead.objects.filter(pk__in=ids[start : start + CHUNK], removed_at__isnull=True).update(
             removed_at=now, removed_by=user, updated_at=now
         )
@@ -273,16 +345,19 @@ def leads_status_set(target_qs, *, status: str, user, now, close_reason=None) ->
         close_reason=close_reason,
     )
     apply = _set_status_pg if _postgres() else _set_status_chunked
-    moved = apply(target_qs, status=status, sources=sources, user=user, now=now)
+    moved = apply(
+        target_qs, status=status, sources=sources, user=user, now=now, close_reason=close_reason
+    )
     first_responses_by_status(lead_ids=waiting, at=now)
     requests_moved_record(request_ids=request_ids, status=status, close_reason=close_reason)
     return moved
 
 
-def leads_owner_set(target_qs, *, owner_id, user, now) -> int:
-    """Give the target leads this owner (or none); returns how many changed hands."""
+def leads_owner_set(target_qs, *, owner_id, user, now, rule: dict | None = None) -> int:
+    """Give the target leads this owner (or none); returns how many changed hands. `rule`
+    (`{id, name}`) says an assignment rule chose the owner (the lead.assigned events say so)."""
     apply = _assign_pg if _postgres() else _assign_chunked
-    return apply(target_qs, owner_id=owner_id, user=user, now=now)
+    return apply(target_qs, owner_id=owner_id, user=user, now=now, rule=rule)
 
 
 def leads_removed_set(target_qs, *, user, now, close_reason=None) -> int:
@@ -292,7 +367,7 @@ def leads_removed_set(target_qs, *, user, now, close_reason=None) -> int:
         moving=target_qs.filter(removed_at__isnull=True), closing=True, close_reason=close_reason
     )
     apply = _remove_pg if _postgres() else _remove_chunked
-    removed = apply(target_qs, user=user, now=now)
+    removed = apply(target_qs, user=user, now=now, close_reason=close_reason)
     requests_moved_record(request_ids=request_ids, removed=True, close_reason=close_reason)
     return removed
 

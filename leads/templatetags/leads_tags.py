@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 
 from core.clock import utc_text
 from core.html import csrf_field
+from core.templatetags.people import person_name
 from leads.models import LeadStatus
 
 register = template.Library()
@@ -63,19 +64,19 @@ def history_entry(event) -> str:
     moved = ""
     if event.kind == "assigned" and event.text and not event.actor_id:
         # Made by an assignment rule (routing): the event's text is the rule's name.
-        after = event.to_owner.get_username() if event.to_owner_id else "no one"
+        after = person_name(event.to_owner) if event.to_owner_id else "no one"
         return mark_safe(  # noqa: S308 - every inserted value is escaped or a <time> built here
             f"{utc_time(event.created_at)} UTC · <strong>Assigned to {escape(after)}</strong>"
             f" by rule {escape(event.text)}"
         )
     if event.kind == "assigned":
-        before = event.from_owner.get_username() if event.from_owner_id else "no one"
-        after = event.to_owner.get_username() if event.to_owner_id else "no one"
+        before = person_name(event.from_owner) if event.from_owner_id else "no one"
+        after = person_name(event.to_owner) if event.to_owner_id else "no one"
         moved = f": from {escape(before)} to {escape(after)}"
     elif event.from_status and event.to_status and event.from_status != event.to_status:
         before, after = status_label(event.from_status), status_label(event.to_status)
         moved = f": from {escape(before)} to {escape(after)}"
-    actor = event.actor.get_username() if event.actor_id else "the system"
+    actor = person_name(event.actor) if event.actor_id else "the system"
     return mark_safe(  # noqa: S308 - every inserted value is escaped or a <time> built here
         f"{utc_time(event.created_at)} UTC · <strong>{escape(event.get_kind_display())}</strong>"
         f" by {escape(actor)}{moved}"
@@ -95,9 +96,11 @@ def utc_time(value) -> str:
     )
 
 
-# Constant attributes of the note forms (the template's forms carry the same).
-NOTE_FORM_SYNC = mark_safe('hx-sync="#lead-detail:drop" hx-disabled-elt="find button"')
-NOTE_FORM_TARGET = mark_safe('hx-target="#lead-detail" hx-swap="outerHTML"')
+# Constant attributes of the note forms (the detail's forms carry the same): the answer swaps
+# only what changed, out of band, and the detail's forms queue behind each other (lead.js
+# drops a form's own second submit), so nothing typed elsewhere is replaced or lost.
+NOTE_FORM_SYNC = mark_safe('hx-sync="#lead-detail:queue all" hx-disabled-elt="find button"')
+NOTE_FORM_TARGET = mark_safe('hx-swap="none"')
 
 
 @register.simple_tag(takes_context=True)
@@ -109,7 +112,7 @@ def note_item(context, note) -> str:
     pool_url = context.get("pool_url")
     pool = format_html('<input type="hidden" name="pool" value="{}">', pool_url) if pool_url else ""
     edited = " · edited" if note.updated_at > note.created_at else ""
-    author = note.author.get_username() if note.author_id else "a former user"
+    author = person_name(note.author) if note.author_id else "a former user"
     head = format_html(
         '<p class="small muted">{} · {} UTC{}</p><p class="note-body">{}</p>',
         author,
@@ -128,7 +131,8 @@ def note_item(context, note) -> str:
             '<details{}><summary class="small">Edit</summary>'
             '<form method="post" action="{}" hx-post="{}" {} {}>{}{}'
             '<label for="note-edit-{}" class="sr-only">Edit your note</label>'
-            '<textarea id="note-edit-{}" name="body" rows="2" maxlength="5000">{}</textarea>'
+            '<textarea id="note-edit-{}" name="body" rows="2" maxlength="5000" hx-preserve>'
+            "{}</textarea>"
             "{}"
             '<button type="submit" class="small">Save note</button></form></details>'
             '<form method="post" action="{}" hx-post="{}" {} class="inline" {}>{}{}'

@@ -17,30 +17,41 @@ def notification_item(context, n) -> str:
     was most of the page's time. Kind and time; the text; its link; for an unread one, a
     "Mark read" form. Text is escaped."""
     unread = not n.is_read
-    links = ""
+    actions = []
     if n.link:
         label = "Open lead" if n.lead_id else "Open"
-        links = format_html(' · <a href="{}" data-testid="open-lead">{}</a>', n.link, label)
-    mark = ""
+        actions.append(format_html('<a href="{}" data-testid="open-lead">{}</a>', n.link, label))
     if unread:
-        mark = format_html(
-            '<form method="post" action="{}" class="inline">{}'
-            '<input type="hidden" name="next" value="{}"><input type="hidden" name="id" value="{}">'
-            '<button type="submit" class="linklike" aria-label="Mark read: {}">Mark read</button>'
-            "</form>",
-            reverse("notifications_read_all"),
-            csrf_field(context),
-            context["request"].get_full_path(),
-            n.pk,
-            Truncator(n.text).chars(60),
+        actions.append(
+            format_html(
+                '<form method="post" action="{}" class="inline">{}'
+                '<input type="hidden" name="next" value="{}">'
+                '<input type="hidden" name="id" value="{}">'
+                '<button type="submit" class="linklike" aria-label="Mark read: {}">Mark read'
+                "</button></form>",
+                # The role's own address (/ec/notifications/read-all/ for a creator).
+                reverse(context.get("urls", {}).get("read_all", "notifications_read_all")),
+                csrf_field(context),
+                context["request"].get_full_path(),
+                n.pk,
+                Truncator(n.text).chars(60),
+            )
         )
+    # Head, text and actions are separate blocks, with whitespace between them too, so the
+    # text never runs into its actions ("…Leads PoolMark read"), read aloud or copied.
     return format_html(
-        '<span class="badge{}">{}</span> <span class="when small">{} UTC</span>{}<br>{}{}{}',
+        '<div class="notification-head"><span class="badge{}">{}</span> '
+        '<span class="when small">{} UTC</span>{}</div> '
+        '<p class="notification-text">{}</p>{}',
         " badge-count" if unread else "",
         n.get_kind_display(),
         utc_text(n.created_at),
         mark_safe(' <span class="sr-only">(unread)</span>') if unread else "",
         n.text,
-        links,
-        mark,
+        format_html(
+            ' <div class="notification-actions">{}</div>',
+            mark_safe(' <span aria-hidden="true">·</span> '.join(actions)),
+        )
+        if actions
+        else "",
     )

@@ -24,4 +24,6 @@ urlpatterns = [
     path("", include("im.api_urls")),
     path("", include("routing.api_urls")),
     path("", include("followup.api_urls")),
+    path("", include("integrations.api_urls")),
+    path("", include("integrations.feeds_api_urls")),
 ]

@@ -251,7 +251,11 @@ SPECTACULAR_SETTINGS = {
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Several serializers have a `status`; name the lead pipeline's enum once for all of them.
-    "ENUM_NAME_OVERRIDES": {"LeadStatusEnum": "leads.models.LeadStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "LeadStatusEnum": "leads.models.LeadStatus",
+        "WebhookKindEnum": "integrations.models.WebhookEndpoint.Kind",
+        "WebhookEventTypeEnum": "integrations.models.EventType",
+    },
     # Served from this project's static files (no CDN), loaded without inline scripts.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -293,6 +297,7 @@ CELERY_BEAT_SCHEDULER = "partner_center.beat.SingletonScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 # The schedule: one entry per job, each with a comment and an expiry (settings/schedule.py).
 from .schedule import CELERY_BEAT_SCHEDULE  # noqa: E402, F401  (beat reads it from here)
+from .webhooks import *  # noqa: E402, F403  (WEBHOOKS_*: outbound webhooks, webhooks.py)
 
 # One cache for every process: throttle counters, login lockouts and cached figures. Redis when
 # REDIS_URL is set (gunicorn's processes and the worker then agree); local memory otherwise.
@@ -345,11 +350,7 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 # Empty counts as unset (compose passes every variable, empty when not given).
 EMAIL_USE_TLS = (
     os.environ.get("EMAIL_USE_TLS") or ("true" if EMAIL_HOST else "false")
-).lower() in {
-    "1",
-    "true",
-    "yes",
-}
+).lower() in {"1", "true", "yes"}
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "LIVE Partner Center <no-reply@partner-center.local>"

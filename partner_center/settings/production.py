@@ -39,6 +39,14 @@ from django.core.mail.utils import DNS_NAME  # noqa: E402
 
 DNS_NAME._fqdn = SITE_HOST
 
+# Webhooks go to public https addresses only: a loopback or plain-http receiver is for
+# development and the demo, and asking for one here is a configuration error, not a switch.
+for _unsafe in ("WEBHOOKS_ALLOW_HTTP", "WEBHOOKS_ALLOW_LOOPBACK"):
+    if env_bool(_unsafe, False):
+        raise ImproperlyConfigured(f"{_unsafe} cannot be on in production.")
+WEBHOOKS_ALLOW_HTTP = False
+WEBHOOKS_ALLOW_LOOPBACK = False
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True

@@ -57,6 +57,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=20),
         "options": {"expires": 50 * 60},
     },
+    # Webhooks (integrations): each run fans the outbox out and sends what is due, polling for
+    # about 50 s, so events leave within a second or so of their commit; runs never overlap.
+    "deliver-webhooks-every-minute": {
+        "task": "integrations.tasks.deliver_webhooks_task",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
     # Due follow-up tasks: each assignee is told once when an open task falls due.
     "remind-due-tasks-hourly": {
         "task": "followup.tasks.remind_due_tasks_task",

@@ -54,7 +54,11 @@ def _assign_by_rule(*, rule_id: int, lead: Lead):
         return None  # no available member: the lead stays unowned
     now = timezone.now()
     changed = leads_owner_set(
-        Lead.objects.filter(pk=lead.pk, owner__isnull=True), owner_id=owner.pk, user=None, now=now
+        Lead.objects.filter(pk=lead.pk, owner__isnull=True),
+        owner_id=owner.pk,
+        user=None,
+        now=now,
+        rule={"id": rule.pk, "name": rule.name},  # the lead.assigned event names its rule
     )
     if not changed:
         return None

@@ -19,6 +19,14 @@
     bulk.querySelectorAll("[data-bulk-for]").forEach((part) => {
       part.hidden = action && part.dataset.bulkFor !== action.value;
     });
+    // Which leads cannot move to the chosen status (they are left as they are).
+    const status = bulk.querySelector("[data-bulk-status]");
+    const hint = bulk.querySelector("[data-bulk-hint]");
+    if (status && hint) {
+      const option = status.options[status.selectedIndex];
+      hint.textContent = option ? option.dataset.hint || "" : "";
+    }
+    bulk.classList.toggle("has-selection", ticked > 0);
   }
 
   document.addEventListener("change", (event) => {

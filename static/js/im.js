@@ -55,6 +55,22 @@
     area.form.requestSubmit();
   });
 
+  // "Templates": a picked reply (filled in on the server for this thread) goes into the message
+  // box at the caret, replacing any selection, to edit before sending.
+  document.addEventListener("click", (event) => {
+    const choice = event.target.closest && event.target.closest("[data-reply-text]");
+    if (!choice) return;
+    const area = document.querySelector("#send-form textarea");
+    if (!area) return;
+    event.preventDefault();
+    const text = choice.dataset.replyText;
+    area.focus();
+    area.setRangeText(text, area.selectionStart, area.selectionEnd, "end");
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+    const picker = choice.closest("details");
+    if (picker) picker.open = false;
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
     dropDuplicates();
     scrollToNewest();

@@ -272,8 +272,11 @@ def test_a_threshold_edited_in_the_admin_decides_the_next_refresh(admin_client):
 def test_thresholds_must_rise_with_the_tier_and_silver_stays_1000(admin_client):
     page = threshold_changelist_post(admin_client, {Tier.GOLD: "900.00"}).content.decode()
     assert "Gold ($900.00) must be above Silver ($1,000.00)." in page
+    # Silver's row is shown read-only with its reason (no input to refuse); a forged post of
+    # it changes nothing.
     page = threshold_changelist_post(admin_client, {Tier.SILVER: "1500.00"}).content.decode()
-    assert "Silver's threshold is the source's $1,000 and cannot change." in html.unescape(page)
+    assert 'name="form-1-min_live_gmv_usd"' not in page
+    assert "Fixed: TikTok Shop's public Silver-tier+ rule" in html.unescape(page)
     assert TierThreshold.objects.get(tier=Tier.GOLD).min_live_gmv_usd == Decimal("5000.00")
     assert TierThreshold.objects.get(tier=Tier.SILVER).min_live_gmv_usd == Decimal("1000.00")
 

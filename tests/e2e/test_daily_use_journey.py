@@ -164,7 +164,9 @@ def test_the_pool_fits_1280_and_the_status_waits_for_save(
         "data-handle", "long_creator_handle_15"
     )
 
-    # Active filters are chips; removing one widens the list again.
+    # Active filters are chips; removing one widens the list again. (The filter panel starts
+    # closed: the seller opens it.)
+    page.locator("[data-filters-panel] > summary").click()
     page.get_by_role("checkbox", name="Gold", exact=True).check()
     expect(page.get_by_test_id("lead-count")).to_have_text("4 leads")
     page.get_by_role("link", name="Remove filter Level: Gold").click()

@@ -94,3 +94,42 @@ def test_seller_toggles_a_lead_in_im_and_sees_a_creators_message_arrive(
     expect(messages.locator("li.message")).to_have_count(2)  # no duplicates
     assert creator_errors == []
     assert page.js_errors == []
+
+
+def test_a_reply_template_goes_into_the_message_box_and_the_sent_thread_moves_up(
+    page, login, seller_a, partner_a, creator_bronze
+):
+    """Issue 22: "Templates" fills the box for this creator, editable; after sending, the
+    thread is first in the list with the new snippet; the navigation counts unread threads."""
+    from im.reply_templates import reply_template_create
+
+    reply_template_create(
+        partner=partner_a, name="Welcome", body="Hi {creator_name}, {partner_name} here"
+    )
+    thread = ThreadFactory(partner=partner_a, creator=creator_bronze)
+    message_send(thread=thread, sender=None, side=Side.CREATOR, body="Hello?")
+    newer = ThreadFactory(partner=partner_a, creator__handle="newer_chat")
+    message_send(thread=newer, sender=None, side=Side.CREATOR, body="Me first")
+
+    login("seller_a", PASSWORD)
+    page.goto("/seller/leads/")
+    expect(page.get_by_test_id("im-unread")).to_contain_text("2")
+    page.goto(f"/seller/im/{thread.pk}/")
+    # The read mark answers with the new figure.
+    expect(page.get_by_test_id("im-unread")).to_contain_text("1")
+    expect(page.locator("#thread-list li").first).to_have_attribute("id", f"thread-{newer.pk}")
+
+    page.get_by_test_id("reply-picker").locator("summary").click()
+    page.get_by_test_id("reply-choice").filter(has_text="Welcome").click()
+    box = page.locator("#send-form textarea")
+    name = creator_bronze.name
+    expect(box).to_have_value(f"Hi {name}, Alpha LIVE Agency here")
+    box.press("End")
+    box.type(" :)")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#messages")).to_contain_text(f"Hi {name}, Alpha LIVE Agency here :)")
+    first = page.locator("#thread-list li").first
+    expect(first).to_have_attribute("id", f"thread-{thread.pk}")
+    expect(first).to_contain_text("Alpha LIVE Agency here :)")
+    expect(page.locator(f"#thread-list li#thread-{thread.pk}")).to_have_count(1)
+    assert page.js_errors == []

@@ -55,6 +55,8 @@ def test_seller_filters_goes_back_and_exports_exactly_the_filtered_rows(
     expect(page.locator("nav.breadcrumbs")).to_contain_text("Seller Management > Seller leads pool")
     expect_rows(page, [handle for handle, _, _ in POOL])
 
+    # The filter panel starts closed (a first screen of leads); the seller opens it.
+    page.get_by_test_id("filters-toggle").click()
     box(page, "Gold").check()
     expect(page).to_have_url(re.compile(r"[?&]tier=gold"))
     expect_rows(page, ["gold_big", "gold_mid"])
@@ -104,7 +106,7 @@ def test_seller_filters_goes_back_and_exports_exactly_the_filtered_rows(
     page.wait_for_load_state("networkidle")
 
     # Move the lead through the pipeline inline: pick, then Save; the row re-renders in place.
-    status = page.locator("tr[data-handle=gold_big] select")
+    status = page.locator("tr[data-handle=gold_big] select[name=status]")
     status.select_option(LeadStatus.CONTACTED)
     with page.expect_response(lambda response: "/status/" in response.url) as answered:
         page.locator("tr[data-handle=gold_big]").get_by_test_id("status-save").click()

@@ -104,7 +104,10 @@ def coverage_cases():
         cases = [
             case
             for case in _iter_coverage_cases(operation, methods)
-            if isinstance(case.body, dict) or case.media_type in (None, "application/json")
+            if (isinstance(case.body, dict) or case.media_type in (None, "application/json"))
+            # An empty path parameter makes the URL "…//", which the WSGI client folds into
+            # the list's route: another operation, answering in its own shape.
+            and "" not in (case.path_parameters or {}).values()
         ]
         step = max(1, len(cases) // COVERAGE_PER_OPERATION)
         yield operation, cases[::step][:COVERAGE_PER_OPERATION]

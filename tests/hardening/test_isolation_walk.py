@@ -11,7 +11,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from followup.services import task_create
-from im.models import Thread
+from im.models import ReplyTemplate, Thread
+from im.reply_templates import reply_template_create
+from integrations.feeds import sheet_feed_create, sheet_feed_revoke
+from integrations.models import SheetFeed, WebhookDelivery, WebhookEndpoint
+from integrations.services.endpoints import webhook_endpoint_create
 from leads.models import CollaborationRequest, LeadNote, SavedView
 from leads.services import collaboration_request_submit, lead_add, note_create, saved_view_create
 from notifications.models import Notification
@@ -72,6 +76,8 @@ ROUTES = {
     "saved-view-list": ({}, ["GET", "POST"]),
     "leads:bulk": ({}, ["POST"]),
     "leads:saved_view_create": ({}, ["POST"]),
+    "leads:undo": ({}, ["POST"]),
+    "leads:filters_panel": ({}, ["POST"]),
     # routes that take someone else's object
     "ec:partner_detail": ({"slug": "hidden_partner_slug"}, ["GET"]),
     "ec:request": ({"slug": "hidden_partner_slug"}, ["GET", "POST"]),
@@ -82,8 +88,11 @@ ROUTES = {
     "im_creator:read": ({"thread_id": "thread"}, ["POST"]),
     "im_creator:start": ({"partner_id": "hidden_partner"}, ["GET", "POST"]),
     "leads:detail": ({"lead_id": "lead"}, ["GET"]),
+    "im:lead_timeline": ({"lead_id": "lead"}, ["GET"]),
     "leads:status": ({"lead_id": "lead"}, ["POST"]),
     "leads:remove": ({"lead_id": "lead"}, ["POST"]),
+    "leads:restore": ({"lead_id": "lead"}, ["POST"]),
+    "leads:row_owner": ({"lead_id": "lead"}, ["POST"]),
     "leads:owner": ({"lead_id": "lead"}, ["POST"]),
     "leads:note_add": ({"lead_id": "lead"}, ["POST"]),
     "leads:note_edit": ({"lead_id": "lead", "note_id": "note"}, ["POST"]),
@@ -95,6 +104,13 @@ ROUTES = {
     "im:read": ({"thread_id": "thread"}, ["POST"]),
     "im:lead_add": ({"thread_id": "thread"}, ["POST"]),
     "im:lead_remove": ({"thread_id": "thread"}, ["POST"]),
+    "im:reply_picker": ({"thread_id": "thread"}, ["GET"]),
+    "im:reply_templates": ({}, ["GET"]),
+    "im:reply_template_add": ({}, ["POST"]),
+    "im:reply_template_edit": ({"template_id": "reply_template"}, ["POST"]),
+    "im:reply_template_remove": ({"template_id": "reply_template"}, ["POST"]),
+    "reply-template-list": ({}, ["GET", "POST"]),
+    "reply-template-detail": ({"pk": "reply_template"}, ["PATCH", "DELETE"]),
     "lead-detail": ({"pk": "lead"}, ["GET", "PATCH"]),
     "lead-events": ({"pk": "lead"}, ["GET"]),
     "lead-note-list": ({"lead_pk": "lead"}, ["GET", "POST"]),
@@ -118,7 +134,29 @@ ROUTES = {
     "assignment-rule-list": ({}, ["GET", "POST"]),
     "assignment-rule-detail": ({"pk": "rule"}, ["PATCH", "DELETE"]),
     "assignment-rule-preview": ({"pk": "rule"}, ["GET"]),
+    "webhook-list": ({}, ["GET", "POST"]),
+    "webhook-detail": ({"pk": "webhook"}, ["GET", "PATCH", "DELETE"]),
+    "webhook-rotate-secret": ({"pk": "webhook"}, ["POST"]),
+    "webhook-deliveries": ({"pk": "webhook"}, ["GET"]),
+    "webhook-delivery-replay": ({"pk": "webhook", "delivery_id": "delivery"}, ["POST"]),
     "partner-settings": ({}, ["GET", "PATCH"]),
+    "integrations:section": ({}, ["GET"]),
+    "integrations:endpoint_add": ({}, ["POST"]),
+    "integrations:endpoint_update": ({"endpoint_id": "webhook"}, ["POST"]),
+    "integrations:endpoint_active": ({"endpoint_id": "webhook"}, ["POST"]),
+    "integrations:endpoint_rotate": ({"endpoint_id": "webhook"}, ["POST"]),
+    "integrations:endpoint_remove": ({"endpoint_id": "webhook"}, ["POST"]),
+    "integrations:delivery_log": ({"endpoint_id": "webhook"}, ["GET"]),
+    "integrations:delivery_replay": (
+        {"endpoint_id": "webhook", "delivery_id": "delivery"},
+        ["POST"],
+    ),
+    "integrations:sheet_feed_add": ({}, ["POST"]),
+    "integrations:sheet_feed_revoke": ({"feed_id": "sheet_feed"}, ["POST"]),
+    "sheet-feed-list": ({}, ["GET", "POST"]),
+    "sheet-feed-detail": ({"pk": "sheet_feed"}, ["DELETE"]),
+    # the token is the credential (anyone holding it reads the feed): a revoked one opens nothing
+    "sheet_feed_csv": ({"token": "revoked_feed_token"}, ["GET"]),
     "collaboration-request-detail": ({"pk": "request"}, ["GET"]),
     "thread-detail": ({"pk": "thread"}, ["GET"]),
     "thread-messages": ({"pk": "thread"}, ["GET", "POST"]),
@@ -150,6 +188,7 @@ ANONYMOUS_OK = {
     "api-docs",
     "api-token",
     "logout",
+    "sheet_feed_csv",
 }
 
 
@@ -187,7 +226,28 @@ def foreign():
     view = saved_view_create(
         owner=seller_b, partner=partner_b, name="zz secret view", query="status=new", shared=True
     )
+    feed, _ = sheet_feed_create(partner=partner_b, user=seller_b, saved_view=view)
+    revoked, revoked_token = sheet_feed_create(partner=partner_b, user=seller_b, saved_view=view)
+    sheet_feed_revoke(feed=revoked, user=seller_b)
+    endpoint, _ = webhook_endpoint_create(
+        partner=partner_b,
+        user=seller_b,
+        url="https://example.com/zz-secret-hook",
+        kind="generic",
+        events=["lead.created"],
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event_id=1,
+        type="lead.created",
+        message_id="msg_zz_secret",
+        last_response_excerpt="zz secret response",
+    )
     return {
+        "webhook": endpoint.pk,
+        "delivery": delivery.pk,
+        "sheet_feed": feed.pk,
+        "revoked_feed_token": revoked_token,
         "hidden_partner": hidden_partner.pk,
         "hidden_partner_slug": hidden_partner.slug,
         "request": request.pk,
@@ -206,6 +266,9 @@ def foreign():
             members=[seller_b.pk],
         ).pk,
         "notification": Notification.objects.filter(partner=partner_b).first().pk,
+        "reply_template": reply_template_create(
+            partner=partner_b, name="zz secret template", body="zz secret reply"
+        ).pk,
         "public_creator": other.handle,
         "public_partner": partner_b.pk,
     }
@@ -268,6 +331,13 @@ def test_nobody_reaches_another_partners_or_creators_objects(foreign, seller_a, 
     assert Thread.objects.get(pk=foreign["thread"]).messages.count() == 1
     assert LeadNote.objects.alive().get(pk=foreign["note"]).body == "zz secret note"
     assert SavedView.objects.filter(pk=foreign["saved_view"]).exists()
+    assert SheetFeed.objects.get(pk=foreign["sheet_feed"]).revoked_at is None
+    endpoint = WebhookEndpoint.objects.get(pk=foreign["webhook"])
+    assert endpoint.active and endpoint.removed_at is None
+    assert endpoint.url == "https://example.com/zz-secret-hook"
+    assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 1  # no replay queued
+    template = ReplyTemplate.objects.get(pk=foreign["reply_template"])
+    assert template.removed_at is None and template.body == "zz secret reply"
 
 
 def test_lists_show_only_the_callers_own(foreign, seller_a, creator_silver):

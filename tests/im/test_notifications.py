@@ -85,11 +85,14 @@ def test_creators_see_none_of_a_partners_notifications(api_as, creator_bronze, p
 def test_a_removal_reaches_the_bell_and_mark_all_read_clears_it(
     api_as, client, seller_a, seller_b, thread
 ):
+    colleague = SellerFactory(user__username="colleague", partner=thread.partner).user
     remove_a_lead(api_as, seller_a, thread)
     note = Notification.objects.get(kind=NotificationKind.LEAD_REMOVED)
     assert api_as(seller_b).get(NOTES).json()["count"] == 0
+    # Issue 22: nobody is told of their own action; seller_a's copy is read from the start.
+    assert api_as(seller_a).get(f"{NOTES}?unread=true").json()["count"] == 0
 
-    client.force_login(seller_a)
+    client.force_login(colleague)
     assert 'data-testid="unread-count">1<' in client.get("/seller/im/").content.decode()
 
     page = client.get("/seller/notifications/").content.decode()
@@ -98,13 +101,13 @@ def test_a_removal_reaches_the_bell_and_mark_all_read_clears_it(
     assert "Lead removed from pool" in page
     assert "@creator_bronze was removed from the Leads Pool by seller_a" in page
     assert f'href="/seller/leads/{note.lead_id}/" data-testid="open-lead">Open lead</a>' in page
-    assert api_as(seller_a).get(f"{NOTES}?unread=true").json()["count"] == 1
+    assert api_as(colleague).get(f"{NOTES}?unread=true").json()["count"] == 1
 
     client.post("/seller/notifications/read-all/")
     again = client.get("/seller/notifications/").content.decode()
     assert f'class="notification" data-id="{note.pk}"' in again
     assert 'data-testid="unread-count"' not in again
-    assert api_as(seller_a).get(f"{NOTES}?unread=true").json()["count"] == 0
+    assert api_as(colleague).get(f"{NOTES}?unread=true").json()["count"] == 0
 
 
 def test_a_notification_about_no_lead_links_where_it_says(client, seller_a, partner_a):

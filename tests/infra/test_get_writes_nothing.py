@@ -21,7 +21,11 @@ from creators.models import Partner
 from creators.services import tiers_refresh
 from followup.services import task_create
 from im.models import Side
+from im.reply_templates import reply_template_create
 from im.services import message_send, thread_open
+from integrations.feeds import sheet_feed_create
+from integrations.models import WebhookDelivery
+from integrations.services.endpoints import webhook_endpoint_create
 from leads.models import CollaborationRequest, Lead
 from leads.services import (
     authorizations_expire,
@@ -43,6 +47,7 @@ EXTRA_GETS = [
     "/seller/im/{thread}/poll/?after=0",
     "/ec/messages/{thread}/poll/?after=0",
     "/seller/im/{thread}/?before=999999999",
+    "/seller/im/{thread}/reply-templates/",
     "/seller/notifications/?unread=true",
     "/api/v1/notifications/?unread=true",
     "/api/v1/im/threads/?is_lead=true",
@@ -64,6 +69,9 @@ API_PK = {
     "/api/v1/notifications/": "notification",
     "/api/v1/collaboration-requests/": "request",
     "/api/v1/im/threads/": "thread",
+    "/api/v1/webhooks/": "webhook",
+    "/api/v1/sheet-feeds/": "sheet_feed",
+    "/api/v1/reply-templates/": "reply_template",
 }
 
 
@@ -88,7 +96,22 @@ def world(partner_a, seller_a, creator_silver, creator_bronze, admin_user):
         title="Call",
         due_at=note.created_at,
     )
+    feed, feed_token = sheet_feed_create(partner=partner_a, user=seller_a, saved_view=view)
+    endpoint, _ = webhook_endpoint_create(
+        partner=partner_a,
+        user=seller_a,
+        url="https://example.com/hooks",
+        kind="generic",
+        events=["lead.created"],
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_id=1, type="lead.created", message_id="msg_walk"
+    )
     return {
+        "webhook": endpoint.pk,
+        "delivery": delivery.pk,
+        "sheet_feed": feed.pk,
+        "token": feed_token,
         "partner": partner_a.pk,
         "slug": partner_a.slug,
         "thread": thread.pk,
@@ -105,6 +128,9 @@ def world(partner_a, seller_a, creator_silver, creator_bronze, admin_user):
         "task": task.pk,
         "rule": assignment_rule_create(
             partner=partner_a, name="Rule", query="", strategy="round_robin", members=[seller_a.pk]
+        ).pk,
+        "reply_template": reply_template_create(
+            partner=partner_a, name="Hello", body="Hi {creator_name}"
         ).pk,
     }
 
@@ -141,6 +167,10 @@ def _fill(route: str, ids: dict) -> str:
             "view_id": "saved_view",
             "task_id": "task",
             "rule_id": "rule",
+            "endpoint_id": "webhook",
+            "delivery_id": "delivery",
+            "feed_id": "sheet_feed",
+            "template_id": "reply_template",
         }.get(name, name)
         assert key in ids, f"teach this test the parameter {name!r} of {route}"
         return str(ids[key])
@@ -198,6 +228,9 @@ def test_every_get_writes_nothing_for_every_role(
             assert statuses[f"/seller/im/start/{world['new_handle']}/"] == 200
             assert statuses[f"/seller/im/{world['thread']}/poll/?after=0"] == 200
             assert statuses[f"/api/v1/im/threads/{world['thread']}/messages/"] == 200
+            assert statuses[f"/feeds/sheets/{world['token']}.csv"] == 200  # the first to ask
+            assert statuses["/seller/settings/integrations/"] == 200
+            assert statuses[f"/seller/settings/webhooks/{world['webhook']}/deliveries/"] == 200
         if who == "creator":
             assert statuses[f"/ec/messages/{world['thread']}/"] == 200
             assert statuses[f"/ec/requests/{world['request']}/"] == 200

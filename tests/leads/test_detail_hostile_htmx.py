@@ -29,7 +29,8 @@ def test_every_detail_form_answers_without_a_500_and_writes_once(client, seller_
     answered = post(client, f"{base}/notes/", {"body": "Call at five"}, value)
     assert answered.status_code == 200
     assert LeadNote.objects.filter(lead=lead, body="Call at five").count() == 1
-    assert "Call at five" in answered.content.decode()
+    timeline = client.get(f"/seller/im/leads/{lead.pk}/timeline/", HTTP_HX_REQUEST="true")
+    assert "Call at five" in timeline.content.decode()
 
     answered = post(client, f"{base}/status/", {"status": "contacted"}, value)
     assert answered.status_code == 200

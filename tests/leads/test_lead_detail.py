@@ -89,12 +89,20 @@ def test_the_full_page_shows_creator_licensed_data_messages_and_history(
     assert "Authorization renewed · Nov 19, 2026 12:00 UTC Trying again" in messages
     assert "Trying again &lt;b&gt;with&lt;/b&gt; new numbers." in html  # escaped, never markup
 
-    listed = html[html.index('data-testid="history"') :]
-    history = [text(li) for li in re.findall(r"<li>(.*?)</li>", listed)]
+    # The history is in the lead's one timeline, which the im app serves (it holds the IM
+    # messages); the page loads it.
+    timeline_url = f"/seller/im/leads/{request_lead.pk}/timeline/"
+    assert f'hx-get="{timeline_url}" hx-trigger="load, lead-changed from:body"' in html
+    listed = seller.get(timeline_url, headers={"HX-Request": "true"}).content.decode()
+    history = [
+        text(li) for li in re.findall(r'<li class="tl-history"[^>]*>(.*?)</li>', listed, re.S)
+    ]
     assert history == [
-        "Nov 17, 2026 12:00 UTC · Collaboration requested by gold_glow",
+        "Nov 17, 2026 12:00 UTC · Collaboration requested by gold_glow "
+        "“Hi! Beauty LIVE four nights a week.”",
         "Nov 18, 2026 12:00 UTC · Status changed by the system: from New to Closed",
-        "Nov 19, 2026 12:00 UTC · Authorization renewed by gold_glow: from Closed to New",
+        "Nov 19, 2026 12:00 UTC · Authorization renewed by gold_glow: from Closed to New "
+        "“Trying again &lt;b&gt;with&lt;/b&gt; new numbers.”",
         "Nov 20, 2026 12:00 UTC · Status changed by seller_a: from New to Contacted",
     ]
 
@@ -186,9 +194,13 @@ def test_a_status_change_in_the_panel_answers_the_detail_and_the_pool_row(
     assert answer.status_code == 200
     assert section(html, "lead-status") == "Collaborating"
     assert section(html, "lead-collaborated") == "collaborating since Nov 20, 2026"
-    assert "Status changed by seller_a: from New to Collaborating" in text(html)
+    assert answer["HX-Trigger"] == "lead-changed"  # the timeline reloads itself
+    timeline = seller.get(f"/seller/im/leads/{request_lead.pk}/timeline/")
+    assert "Status changed by seller_a: from New to Collaborating" in text(
+        timeline.content.decode()
+    )
     assert re.search(
-        rf'<template>\s*<tr id="lead-{request_lead.pk}" data-handle="gold_glow" '
+        rf'<template>\s*<tr id="lead-{request_lead.pk}" data-handle="gold_glow"[^>]* '
         r'hx-swap-oob="true">',
         html,
     )
@@ -218,7 +230,8 @@ def test_remove_from_the_detail_keeps_the_history_readable(seller, seller_a, req
     html = answer.content.decode()
     assert "Removed from the Leads Pool on" in section(html, "removed")
     assert 'class="removed" hx-swap-oob="true"' in html
-    assert "Removed from leads by seller_a" in text(html)
+    timeline = seller.get(f"/seller/im/leads/{request_lead.pk}/timeline/")
+    assert "Removed from leads by seller_a" in text(timeline.content.decode())
     assert "Remove from leads</button>" not in html and 'name="status"' not in html
     assert LeadEvent.objects.filter(lead=request_lead, kind=LeadEvent.Kind.REMOVED).count() == 1
     # Still reachable by its URL (from a notification, say), marked removed.
@@ -262,6 +275,9 @@ def test_the_detail_costs_a_constant_number_of_queries(
         lead_set_status(lead=lead, status="contacted" if n % 2 == 0 else "new", user=seller_a)
     SellerFactory(partner=partner_a)
     seller.get(f"/seller/leads/{lead.pk}/")  # warm the freshness cache
-    with django_assert_max_num_queries(9):  # 9th: the lead's follow-up tasks
+    # The lead, its request messages, the staff, its two neighbours (Previous / Next), the
+    # follow-up tasks, the bell's and IM's unread counts, the session and the user; the
+    # history and notes come with the timeline (its own request).
+    with django_assert_max_num_queries(10):
         response = seller.get(f"/seller/leads/{lead.pk}/")
     assert response.status_code == 200

@@ -14,15 +14,19 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from creators.models import Creator, CreatorDailyStats, Tier
 from creators.services import followers_refresh
 from leads import services
 from leads.models import Lead, LeadNote, LeadPoolVersion, LeadStatus
+from leads.pool_version import CACHEABLE_FILTERS, ROWS, STATUS, pool_version_bump
 from tests.conftest import clear_cache
 from tests.factories import CreatorFactory, CreatorUserFactory, LeadFactory, SellerFactory
+from tests.pool_version_guard import PoolVersionGuard
 
 # Questions whose answers are cached per pool version (list pages, counts, stats).
 QUESTIONS = [
@@ -34,6 +38,8 @@ QUESTIONS = [
     "/api/v1/leads/?search=walk",
     "/api/v1/leads/?owner=none",
     "/api/v1/leads/?source=collaboration_request",
+    "/api/v1/leads/?status=new&tier=silver",
+    "/api/v1/leads/?owner=me",
     "/api/v1/leads/stats/",
     "/api/v1/leads/stats/?status=new",
 ]
@@ -370,3 +376,119 @@ def test_a_creator_with_a_login_can_be_walked(world):
     services.collaboration_request_submit(creator=creator, partner=world.partner, message="hi")
     answers = _answers(world.client)
     assert answers["/api/v1/leads/?source=collaboration_request"]["count"] == 1
+
+
+# Issue 22: a write moves only the versions of what it changed. A note or an owner change
+# keeps every cached count; a status change keeps the counts that do not ask for a status.
+# The walk above already compares every write path's cached answers with fresh ones; these
+# check that the narrower bumps are what the paths use, and that a too narrow one is caught.
+def _is_count(sql: str) -> bool:
+    """The pool's count query (a page's rows also count notes, in a subquery)."""
+    return sql.upper().startswith("SELECT COUNT(*)")
+
+
+def _versions(partner) -> tuple[int, int, int]:
+    row = LeadPoolVersion.objects.get(partner=partner)
+    return row.version, row.counts_version, row.status_counts_version
+
+
+@pytest.mark.parametrize(
+    ("write", "moved"),
+    [
+        (add_note, (1, 0, 0)),
+        (delete_note, (1, 0, 0)),
+        (assign, (1, 0, 0)),
+        (unassign, (1, 0, 0)),
+        (bulk_assign, (1, 0, 0)),
+        (set_status, (1, 0, 1)),
+        (bulk_status, (1, 0, 1)),
+        (remove, (1, 1, 1)),
+        (add_from_im, (1, 1, 1)),
+    ],
+    ids=lambda value: getattr(value, "__name__", str(value)),
+)
+def test_a_write_moves_only_the_versions_of_what_it_changed(world, write, moved):
+    before = _versions(world.partner)
+    write(world)
+    after = _versions(world.partner)
+    assert tuple(a - b for a, b in zip(after, before, strict=True)) == moved
+
+
+def test_a_note_keeps_every_count_warm(world):
+    """After a note, the list's pages are served again (the row's notes count moved) but the
+    count comes from the cache: no count query."""
+    url = "/api/v1/leads/?tier=silver&tier=gold"
+    world.client.get(url)
+    add_note(world)
+
+    with CaptureQueriesContext(connection) as captured:
+        answer = world.client.get(url).json()
+    counts = [q["sql"] for q in captured.captured_queries if _is_count(q["sql"])]
+    assert counts == []
+    assert (
+        answer["count"]
+        == Lead.objects.in_pool()
+        .filter(partner=world.partner, creator_tier__in=[Tier.SILVER, Tier.GOLD])
+        .count()
+    )
+    assert any(row["notes_count"] == 1 for row in answer["results"])
+
+
+def test_a_status_change_recounts_only_what_asks_for_a_status(world):
+
+    by_status, by_tier = "/api/v1/leads/?status=new", "/api/v1/leads/?tier=gold"
+    before = {url: world.client.get(url).json()["count"] for url in (by_status, by_tier)}
+    set_status(world)
+    recounted = {}
+    for url in (by_status, by_tier):
+        with CaptureQueriesContext(connection) as captured:
+            recounted[url] = world.client.get(url).json()["count"]
+        recounted[f"{url} counted"] = any(_is_count(q["sql"]) for q in captured.captured_queries)
+    assert recounted[by_status] == before[by_status] - 1
+    assert recounted[f"{by_status} counted"] is True
+    assert recounted[by_tier] == before[by_tier]
+    assert recounted[f"{by_tier} counted"] is False
+
+
+def test_the_walk_catches_a_bump_too_narrow_for_the_write(world):
+    """A status write that bumps as if it changed only rows keeps the old status counts."""
+
+    def narrow_write():
+        Lead.objects.filter(pk=world.leads[0].pk).update(status=LeadStatus.CLOSED)
+        pool_version_bump(partner_ids=[world.partner.pk], change=ROWS)
+
+    served, fresh = _walk(world, narrow_write)
+    assert served["/api/v1/leads/?status=new"]["count"] == (
+        fresh["/api/v1/leads/?status=new"]["count"] + 1
+    )
+
+
+@pytest.mark.no_pool_version_guard
+@pytest.mark.parametrize(
+    ("change", "caught"),
+    [(None, True), ("rows", True), ("status", False), ("all", False)],
+)
+def test_the_guard_holds_a_status_write_to_a_status_bump(world, change, caught):
+
+    guard = PoolVersionGuard()
+    with connection.execute_wrapper(guard), transaction.atomic():
+        Lead.objects.filter(pk=world.leads[0].pk).update(status=LeadStatus.CLOSED)
+        if change:
+            pool_version_bump(partner_ids=[world.partner.pk], change=change)
+    assert bool(guard.violations) is caught
+
+
+@pytest.mark.no_pool_version_guard
+def test_the_guard_holds_a_tier_write_to_the_full_bump(world):
+
+    guard = PoolVersionGuard()
+    with connection.execute_wrapper(guard), transaction.atomic():
+        Lead.objects.filter(pk=world.leads[0].pk).update(creator_tier=Tier.DIAMOND)
+        pool_version_bump(partner_ids=[world.partner.pk], change=STATUS)
+    assert guard.violations and "ALL" in guard.violations[0]
+
+
+def test_owner_is_not_a_cached_filter():
+    """An owner change bumps only the rows' version: that holds while no cached count selects
+    by owner."""
+    assert "owner" not in CACHEABLE_FILTERS

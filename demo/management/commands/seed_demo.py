@@ -35,6 +35,7 @@ from demo.data import (
     SAVED_VIEWS,
     SECOND_SELLER,
 )
+from demo.integrations import IntegrationScenes
 from demo.loop import ResponseLoopScenes
 from demo.population import CreatorPopulation
 from im.models import Message, Side, Thread
@@ -58,7 +59,7 @@ from notifications.models import Notification, NotificationReadMark
 from partner_center.celery import app as celery_app
 
 
-class Command(CreatorPopulation, ResponseLoopScenes, BaseCommand):
+class Command(CreatorPopulation, ResponseLoopScenes, IntegrationScenes, BaseCommand):
     help = (
         "Load the demo: accounts (password 'demo'), partners, creators of every tier and "
         "follower range, their creator-stats feed, leads and IM threads. Runs once; --reset "
@@ -107,6 +108,7 @@ class Command(CreatorPopulation, ResponseLoopScenes, BaseCommand):
             expiring_authorizations_remind()
             expiry_digest_send()
             self.read_older_notifications()
+            webhook = self.create_demo_webhook(partners)  # last: the log starts empty
             # Last on-commit callback: the mail tasks queued before it run eagerly first.
             transaction.on_commit(lambda: setattr(celery_app.conf, "task_always_eager", eager))
         self.stdout.write(
@@ -117,7 +119,7 @@ class Command(CreatorPopulation, ResponseLoopScenes, BaseCommand):
             f"({tiers.rows_changed:,} creators), "
             f"follower refresh ({followers.rows_changed:,} creators), "
             f"{Lead.objects.count():,} leads, {threads} IM threads, "
-            f"{expired.rows_changed} authorizations expired."
+            f"{expired.rows_changed} authorizations expired; Alpha's webhook posts to {webhook}."
         )
         self.print_logins()
 
