@@ -21,7 +21,7 @@ from django.utils import timezone
 from .. import notices
 from ..filters import LeadPoolFilter, pool_query_check
 from ..models import Lead, LeadEvent, LeadStatus
-from ..pool_version import ROWS, STATUS, pool_version_bump
+from ..pool_version import ROWS, pool_version_bump
 from .closing import close_reason_parse
 from .owners import staff_member
 from .recount import partners_collaborating_recount
@@ -138,7 +138,9 @@ def leads_bulk_apply(
             # The directory's collaborating-creators figure: a recount after the lead writes;
             # then the pool's version (its cached counts are recounted).
             partners_collaborating_recount(partner_ids=[partner.pk])
-            pool_version_bump(partner_ids=[partner.pk], change=STATUS)
+            # A bulk move also answers the requests still waiting for a first reply (the
+            # response filter's counts), so every count is recounted, not only status ones.
+            pool_version_bump(partner_ids=[partner.pk])
         return BulkResult(updated=updated, skipped=skipped)
 
     if action == "assign":
