@@ -161,7 +161,8 @@ def sheet_feed_throttle(feed: SheetFeed) -> int | None:
     if cache.add(key, now + interval, interval):
         return None
     until = cache.get(key)
-    if until is None:  # expired between the two calls
-        cache.add(key, now + interval, interval)
+    # The stored time decides (a cache's own expiry may lag behind it by a moment).
+    if until is None or until <= now:
+        cache.set(key, now + interval, interval)
         return None
     return max(1, math.ceil(until - now))

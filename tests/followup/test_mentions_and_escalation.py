@@ -62,7 +62,8 @@ def test_mentions_through_the_api_and_the_page(
     client.force_login(seller_a2)
     client.post(f"/seller/leads/{lead.pk}/notes/", {"body": "thanks @seller_a"})
     assert [u for u, _ in mentions()] == ["seller_a2", "seller_a"]
-    html = client.get(f"/seller/leads/{lead.pk}/").content.decode()
+    # The mention links to the note in the lead's one timeline (served beside the detail).
+    html = client.get(f"/seller/im/leads/{lead.pk}/timeline/").content.decode()
     note_id = mentions()[0][1].split("#note-")[1]
     assert f'id="note-{note_id}"' in html
 

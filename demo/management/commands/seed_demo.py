@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core.clock import business_today, tier_refresh_latest
 from core.mail import mail_suppressed
+from core.models import OutboxEvent
 from creators.models import Creator, CreatorDailyStats, Partner, PartnerStaff, Tier
 from creators.services import followers_refresh, tiers_refresh
 from demo.data import (
@@ -153,7 +154,10 @@ class Command(CreatorPopulation, ResponseLoopScenes, IntegrationScenes, BaseComm
 
     def wipe(self):
         """Delete the demo's partners, creators and accounts (their leads, feed and IM go too)."""
-        Partner.objects.filter(slug__in=[p[1] for p in PARTNERS]).delete()
+        partners = Partner.objects.filter(slug__in=[p[1] for p in PARTNERS])
+        # The outbox keeps a plain partner id (no cascade): its events go with the partners.
+        OutboxEvent.objects.filter(partner_id__in=partners.values("pk")).delete()
+        partners.delete()
         Creator.objects.filter(handle__in=NAMED_TIERS).delete()
         Creator.objects.filter(handle__regex=GENERATED_HANDLE_REGEX).delete()
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
