@@ -43,7 +43,18 @@
     if (!nav) return;
     event.preventDefault(); // the pool's own j / k (pool.js) leave it to the detail
     const step = nav.querySelector(event.key === "j" ? "a[rel=next]" : "a[rel=prev]");
-    if (step) step.click();
+    if (!step) return;
+    // In the panel, load the neighbour with htmx directly: a key pressed right after a swap
+    // may come before htmx has processed the new links (its settle step), and a plain click
+    // would then leave the pool for the full page.
+    const url = step.getAttribute("hx-get");
+    if (url && window.htmx && box && box.contains(step)) {
+      window.htmx
+        .ajax("GET", url, { target: "#lead-panel", swap: "innerHTML" })
+        .then(() => window.history.replaceState(null, "", url));
+    } else {
+      step.click();
+    }
   });
 
   // The detail's forms queue behind each other (hx-sync "queue all" on the detail), so a
