@@ -401,7 +401,8 @@ def _versions(partner) -> tuple[int, int, int]:
         (unassign, (1, 0, 0)),
         (bulk_assign, (1, 0, 0)),
         (set_status, (1, 0, 1)),
-        (bulk_status, (1, 0, 1)),
+        # A bulk status change may answer waiting requests too (their clock and counts).
+        (bulk_status, (1, 1, 1)),
         (remove, (1, 1, 1)),
         (add_from_im, (1, 1, 1)),
     ],
