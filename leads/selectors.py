@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import router
 from django.db.models import (
     Count,
     OuterRef,
@@ -30,7 +31,7 @@ from .models import (
     authorized_q,
     expiring_q,
 )
-from .pool_version import CACHEABLE_FILTERS, pool_cache_key, pool_count_version
+from .pool_version import CACHEABLE_FILTERS, pool_cache_key, pool_count_version, pool_version
 from .response_figures import lead_response_stats
 
 # Counts of an obsolete version are never read again; let the cache drop them.
@@ -163,6 +164,34 @@ def lead_for_creator(*, partner, creator) -> Lead | None:
 def lead_expiring_count(*, partner, hours: int = EXPIRING_SOON_HOURS, now=None) -> int:
     """How many pool leads' authorizations end within `hours` (the pool header's count)."""
     return Lead.objects.in_pool().filter(expiring_q(hours, now=now), partner=partner).count()
+
+
+# The pool header's counts move with the clock as well as with writes: a cached figure is
+# reused within one slice of this many seconds, under the pool version (every write moves it).
+HEADER_COUNTS_SLICE_SECONDS = 15
+
+
+def lead_pool_header_counts_cached(
+    *, partner, request, hours: int = EXPIRING_SOON_HOURS, now=None
+) -> dict:
+    """`lead_pool_header_counts`, counted once per pool version and clock slice.
+
+    Every write to the partner's pool moves `pool_version`, so a write is seen at once; what
+    the clock alone moves (an authorization passing its end, a reply falling overdue) is seen
+    within `HEADER_COUNTS_SLICE_SECONDS`. The page reloads it on every visit and every
+    filter change; two counts a page were about a fifth of the pool page's SQL under load
+    (docs/scaling.md)."""
+    now = now or timezone.now()
+    version = pool_version(partner=partner, using=router.db_for_read(Lead), request=request)
+    slice_ = int(now.timestamp()) // HEADER_COUNTS_SLICE_SECONDS
+    key = pool_cache_key(
+        "pool-header", partner=partner, version=version, question=f"{hours}:{slice_}"
+    )
+    counts = cache.get(key)
+    if counts is None:
+        counts = lead_pool_header_counts(partner=partner, hours=hours, now=now)
+        cache.set(key, counts, HEADER_COUNTS_SLICE_SECONDS * 2)
+    return counts
 
 
 def lead_pool_header_counts(*, partner, hours: int = EXPIRING_SOON_HOURS, now=None) -> dict:

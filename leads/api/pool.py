@@ -94,23 +94,30 @@ class LeadViewSet(
             count, number, rows = hit
             pool_cache.cached_page(self.paginator, request, count=count, number=number)
             return self.get_paginated_response(rows)
-        filterset = selectors.lead_pool_filterset(
-            partner=partner, params=request.query_params, request=request
-        )
-        if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
-        count = selectors.lead_pool_count(partner=partner, filterset=filterset)
+        # Under it, which leads the page holds, keyed by the count version its question
+        # depends on: a write that moves no count (a note, an owner) keeps it, and the page
+        # is rebuilt from its ids with one primary-key query (no filterset, count or walk).
         ids_key = pool_cache.ids_cache_key(request, partner) if key else None
         known = pool_cache.ids_cache_get(ids_key) if ids_key else None
-        if known is not None:  # the page's leads are known: load them by id
-            number, ids = known
+        if known is not None:
+            count, number, ids = known
             pool_cache.cached_page(self.paginator, request, count=count, number=number)
-            page = pool_cache.page_from_ids(filterset.qs, ids)
+            page = pool_cache.page_from_ids(selectors.lead_pool(partner=partner), ids)
         else:
+            filterset = selectors.lead_pool_filterset(
+                partner=partner, params=request.query_params, request=request
+            )
+            if not filterset.is_valid():
+                raise translate_validation(filterset.errors)
+            count = selectors.lead_pool_count(partner=partner, filterset=filterset)
             page = self.paginator.paginate_queryset(filterset.qs, request, view=self, count=count)
             if ids_key:
-                ids = [lead.pk for lead in page]
-                pool_cache.ids_cache_set(ids_key, number=self.paginator.page.number, ids=ids)
+                pool_cache.ids_cache_set(
+                    ids_key,
+                    count=count,
+                    number=self.paginator.page.number,
+                    ids=[lead.pk for lead in page],
+                )
         serializer = self.get_serializer(page, many=True)
         rows = serializer.data
         if key:

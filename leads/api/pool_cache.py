@@ -81,16 +81,23 @@ def ids_cache_key(request, partner) -> str | None:
 
 
 def ids_cache_get(key: str):
-    """`(page number, ids)` of a page served before under this count version, or None."""
-    return cache.get(key)
+    """`(count, page number, ids)` of a page served before under this count version, or
+    None. The question was valid when it was stored, and validity does not move with the
+    rows (the same query string is the same question), so a hit needs no filterset."""
+    hit = cache.get(key)
+    if hit is None or len(hit) != 3:  # an entry of the older shape: computed again
+        return None
+    return hit
 
 
-def ids_cache_set(key: str, *, number: int, ids: list) -> None:
-    cache.set(key, (number, list(ids)), IDS_CACHE_SECONDS)
+def ids_cache_set(key: str, *, count: int, number: int, ids: list) -> None:
+    cache.set(key, (count, number, list(ids)), IDS_CACHE_SECONDS)
 
 
 def page_from_ids(queryset, ids: list) -> list:
-    """The page's leads, in the page's order, by their ids: one primary-key query."""
+    """The page's leads, in the page's order, by their ids: one primary-key query. The
+    queryset is the partner's pool (not the question's filters: the ids were selected by
+    them under the same count version)."""
     rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
     return [rows[pk] for pk in ids if pk in rows]
 

@@ -168,8 +168,10 @@ def _same_query(a: QueryDict, b: QueryDict) -> bool:
     return pairs(a) == pairs(b)
 
 
-def _header_counts(partner, now) -> dict:
-    counts = selectors.lead_pool_header_counts(partner=partner, hours=EXPIRING_HOURS, now=now)
+def _header_counts(request, partner, now) -> dict:
+    counts = selectors.lead_pool_header_counts_cached(
+        partner=partner, request=request, hours=EXPIRING_HOURS, now=now
+    )
     return {"expiring_count": counts["expiring"], "response_counts": counts}
 
 
@@ -193,7 +195,7 @@ def _workspace_context(request, partner, now) -> dict:
         "selected_owner": request.GET.get("owner", ""),
         "expiring_hours": EXPIRING_HOURS,
         "expiring_selected": request.GET.get("expiring_within_hours", ""),
-        **_header_counts(partner, now),
+        **_header_counts(request, partner, now),
         "saved_views": saved_views,
         "active_view": active,
         "all_leads_active": active is None
