@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db import router
 from django.db.models import (
     BooleanField,
     Case,
@@ -22,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, RowNumber, TruncDate, TruncDay
 
 from core.clock import utc_day_bounds
+from core.compiled import compiled_count
 
 from .models import (
     Notification,
@@ -134,8 +136,21 @@ def notification_unread_count(*, partner, user, cap: int | None = UNREAD_BADGE_C
     """The bell's figure: one count over what is newer than the user's mark, stopping at
     `cap` (the bell shows "999+"): a user who never marked anything read has the partner's
     whole history unread, and every open tab polls this every 5 s."""
-    unread = notification_visible(partner=partner, user=user).filter(_unread(user))
-    return (unread[:cap] if cap else unread).count()
+    if not cap:
+        return notification_visible(partner=partner, user=user).filter(_unread(user)).count()
+
+    def unread(**ids):
+        seen = notification_visible(partner=ids.get("partner"), user=ids["user"])
+        return seen.filter(_unread(ids["user"])).values("pk")[:cap]
+
+    # Every page's bell and every tab's 5-s poll: compiled once (core/compiled.py).
+    ids = {"user": user.pk} if partner is None else {"user": user.pk, "partner": partner.pk}
+    return compiled_count(
+        f"bell:{'creator' if partner is None else 'seller'}:{cap}",
+        unread,
+        using=router.db_for_read(Notification),
+        **ids,
+    )
 
 
 def _group_key():
