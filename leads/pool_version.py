@@ -29,7 +29,8 @@ count versions, which move only with what a count selects by. So:
 
 import hashlib
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import F
 
 from creators.models import Partner
@@ -67,7 +68,26 @@ _MOVES = {
 STATUS_FILTERS = frozenset({"status"})
 
 
-def pool_version_bump(*, partner_ids=None, create: bool = True, change: str = ALL) -> None:
+# Which leads the write behind a version changed (`lead_ids`), kept for the served pages'
+# carry-over (api/pool_cache.py): a page holding none of them is still exact.
+CHANGED_SECONDS = 10 * 60
+
+
+def changed_leads_key(partner_id: int, version: int) -> str:
+    return f"leads:changed:{partner_id}:{version}"
+
+
+def _changed_leads_record(partner_id: int, version: int, lead_ids) -> None:
+    """After commit: the leads whose rows the write that made `version` changed. Never before
+    (a rolled back write's version number is taken again by the next write), and a version
+    without a record counts as "anything may have changed"."""
+    key, ids = changed_leads_key(partner_id, version), sorted(set(lead_ids))
+    transaction.on_commit(lambda: cache.set(key, ids, CHANGED_SECONDS))
+
+
+def pool_version_bump(
+    *, partner_ids=None, create: bool = True, change: str = ALL, lead_ids=None
+) -> None:
     """These partners' pools changed (every partner's when None): add one to their versions,
     so their cached pages (and, unless `change` says the write moved no count, their cached
     counts) are computed again.
@@ -75,6 +95,10 @@ def pool_version_bump(*, partner_ids=None, create: bool = True, change: str = AL
     Call it in the writer's transaction, after its writes: readers see the new version exactly
     when they see the new rows, and the version row stays locked until commit. `create=False`
     only bumps existing rows (a lead deleted with its partner must not recreate the row).
+
+    `lead_ids`, for a write narrower than `ALL`: the only leads whose rows it changed (every
+    other row reads the same). Served pages holding none of them are carried to the new
+    version; without it, every page is computed again.
     """
     columns = _MOVES[change]
     table = LeadPoolVersion._meta.db_table
@@ -95,11 +119,16 @@ def pool_version_bump(*, partner_ids=None, create: bool = True, change: str = AL
                 f"SELECT id, {ones} FROM {Partner._meta.db_table} WHERE 1 = 1 {upsert}"
             )
             return
+        named = lead_ids is not None and change != ALL
         for partner_id in sorted(set(partner_ids)):
             cursor.execute(
-                f"INSERT INTO {table} (partner_id, {names}) VALUES (%s, {ones}) {upsert}",
+                f"INSERT INTO {table} (partner_id, {names}) VALUES (%s, {ones}) {upsert}"
+                " RETURNING version",
                 [partner_id],
             )
+            (version,) = cursor.fetchone()
+            if named:
+                _changed_leads_record(partner_id, version, lead_ids)
 
 
 def pool_version_bump_for_leads(*, lead_ids, create: bool = True, change: str = ALL) -> None:
@@ -109,7 +138,7 @@ def pool_version_bump_for_leads(*, lead_ids, create: bool = True, change: str = 
         Lead.objects.filter(pk__in=set(lead_ids)).values_list("partner_id", flat=True)
     )
     if partner_ids:
-        pool_version_bump(partner_ids=partner_ids, create=create, change=change)
+        pool_version_bump(partner_ids=partner_ids, create=create, change=change, lead_ids=lead_ids)
 
 
 def pool_version_bump_for_staff(*, user_id, create: bool = True) -> None:

@@ -90,6 +90,8 @@ class LeadViewSet(
         partner = seller_partner(request.user)
         key = pool_cache.list_cache_key(request, partner)
         hit = pool_cache.list_cache_get(key) if key else None
+        if hit is None and key:  # after writes that changed none of the page's rows
+            hit = pool_cache.list_cache_carry(key, request=request, partner=partner)
         if hit is not None:
             count, number, rows = hit
             pool_cache.cached_page(self.paginator, request, count=count, number=number)
@@ -123,6 +125,8 @@ class LeadViewSet(
         if key:
             pool_cache.list_cache_set(
                 key,
+                request=request,
+                partner=partner,
                 count=count,
                 number=self.paginator.page.number,
                 rows=rows,

@@ -32,7 +32,13 @@ from django.utils import timezone
 from core.pagination import DeferredJoinPaginator
 
 from ..models import Lead
-from ..pool_version import CACHEABLE_FILTERS, pool_cache_key, pool_count_version, pool_version
+from ..pool_version import (
+    CACHEABLE_FILTERS,
+    changed_leads_key,
+    pool_cache_key,
+    pool_count_version,
+    pool_version,
+)
 
 LIST_CACHE_SECONDS = 60
 # Ids of an obsolete count version are never read again; let the cache drop them.
@@ -44,21 +50,34 @@ CACHEABLE_PARAMS = CACHEABLE_FILTERS | PAGE_PARAMS | {"owner", "ordering"}
 CLOCK_ORDERINGS = frozenset({"authorization_expires_at"})
 
 
-def list_cache_key(request, partner) -> str | None:
-    """The cache key of this list request's page, or None when it must not be cached."""
+def _list_question(request) -> str | None:
+    """What a list request asks, as one text (None: not cached)."""
     params = request.query_params
     names = set(params)
     if not names <= CACHEABLE_PARAMS:
         return None
     if CLOCK_ORDERINGS & set(params.getlist("ordering")):
         return None
-    version = pool_version(partner=partner, using=router.db_for_read(Lead), request=request)
     query = urlencode([(name, params.getlist(name)) for name in sorted(names)], doseq=True)
     caller = request.user.pk if "owner" in names else ""
     origin = f"{request.scheme}://{request.get_host()}"
-    question = f"{caller}|{origin}|{query}"
+    return f"{caller}|{origin}|{query}"
+
+
+def _list_version(request, partner) -> int:
+    return pool_version(partner=partner, using=router.db_for_read(Lead), request=request)
+
+
+def list_cache_key(request, partner) -> str | None:
+    """The cache key of this list request's page, or None when it must not be cached."""
+    question = _list_question(request)
+    if question is None:
+        return None
     return pool_cache_key(
-        f"list:{LIST_CACHE_FORMAT}", partner=partner, version=version, question=question
+        f"list:{LIST_CACHE_FORMAT}",
+        partner=partner,
+        version=_list_version(request, partner),
+        question=question,
     )
 
 
@@ -117,18 +136,85 @@ def list_cache_get(key: str):
     return count, number, rows
 
 
-def list_cache_set(key: str, *, count: int, number: int, rows: list, leads, shown_at) -> None:
-    """Store a served page until the earliest authorization that was live on it (at
-    `shown_at`, the serializer's clock) ends, or `LIST_CACHE_SECONDS` after `shown_at`,
-    whichever is sooner."""
+def _valid_until(leads, shown_at):
     valid_until = shown_at + dt.timedelta(seconds=LIST_CACHE_SECONDS)
     for lead in leads:
         expires = lead.authorization_expires_at
         if expires is not None and shown_at < expires < valid_until:
             valid_until = expires
+    return valid_until
+
+
+def _store(key: str, entry: tuple, valid_until) -> None:
     seconds = (valid_until - timezone.now()).total_seconds()
     if seconds > 0:
-        cache.set(key, (valid_until, count, number, list(rows)), math.ceil(seconds))
+        cache.set(key, entry, math.ceil(seconds))
+
+
+def list_cache_set(
+    key: str, *, request, partner, count: int, number: int, rows: list, leads, shown_at
+) -> None:
+    """Store a served page until the earliest authorization that was live on it (at
+    `shown_at`, the serializer's clock) ends, or `LIST_CACHE_SECONDS` after `shown_at`,
+    whichever is sooner; and, for the carry-over, as the question's latest page with its
+    version, its leads' ids and the count version its ids depend on."""
+    valid_until = _valid_until(leads, shown_at)
+    rows = list(rows)
+    _store(key, (valid_until, count, number, rows), valid_until)
+    ids_key = ids_cache_key(request, partner)
+    if ids_key is not None:  # not for `owner=` questions: an owner change moves no count
+        latest = (_list_version(request, partner), ids_key, valid_until, count, number, rows)
+        _store(
+            _latest_key(request, partner),
+            (*latest, [lead.pk for lead in leads]),
+            valid_until,
+        )
+
+
+# A served page is carried over at most this many writes.
+CARRY_VERSIONS = 64
+
+
+def _latest_key(request, partner) -> str:
+    return pool_cache_key(
+        f"list-latest:{LIST_CACHE_FORMAT}",
+        partner=partner,
+        version="any",
+        question=_list_question(request),
+    )
+
+
+def list_cache_carry(key: str, *, request, partner):
+    """The question's latest served page, when the writes since it changed none of its rows:
+    `(count, number, rows)`, stored again under `key`; or None.
+
+    Exact because: its ids were selected under the same count version (so the same leads
+    match, in the same order: no write since moved what the question counts or sorts by);
+    each write since named the only leads whose rows it changed (`pool_version_bump`'s
+    `lead_ids`, recorded after commit), and none is on the page; and the page's own end
+    (an authorization on it ending, `LIST_CACHE_SECONDS`) has not come. A version without a
+    record (a write that named no leads, or one not yet recorded) carries nothing.
+    """
+    ids_key = ids_cache_key(request, partner)
+    if ids_key is None:
+        return None
+    latest = cache.get(_latest_key(request, partner))
+    if latest is None:
+        return None
+    then, then_ids_key, valid_until, count, number, rows, ids = latest
+    now_version = _list_version(request, partner)
+    if then_ids_key != ids_key or not then < now_version <= then + CARRY_VERSIONS:
+        return None
+    if timezone.now() >= valid_until:
+        return None
+    keys = [changed_leads_key(partner.pk, version) for version in range(then + 1, now_version + 1)]
+    changed = cache.get_many(keys)
+    if len(changed) != len(keys):
+        return None
+    if any(set(lead_ids) & set(ids) for lead_ids in changed.values()):
+        return None
+    _store(key, (valid_until, count, number, rows), valid_until)
+    return count, number, rows
 
 
 def cached_page(paginator, request, *, count: int, number: int):

@@ -55,7 +55,8 @@ def note_create(*, lead: Lead, author, body: str) -> LeadNote:
     LeadEvent.objects.create(
         lead=lead, kind=LeadEvent.Kind.NOTE_ADDED, actor=author, created_at=now
     )
-    pool_version_bump(partner_ids=[lead.partner_id], change=ROWS)  # the row's notes_count
+    # The row's notes_count: only this lead's row changed.
+    pool_version_bump(partner_ids=[lead.partner_id], change=ROWS, lead_ids=[lead.pk])
     mentioned = note_mentioned_users(lead=lead, body=body, author=author)
     if mentioned:
         notice_mentioned(lead=lead, note=note, author=author, users=mentioned)

@@ -50,6 +50,6 @@ def lead_assign(*, lead: Lead, owner, user) -> Lead:
     leads_owner_set(target, owner_id=owner_id, user=user, now=timezone.now())
     lead.owner = owner
     # No cached count selects by owner: the pages recompute, the counts stay.
-    pool_version_bump(partner_ids=[lead.partner_id], change=ROWS)
+    pool_version_bump(partner_ids=[lead.partner_id], change=ROWS, lead_ids=[lead.pk])
     notices.notice_assigned(partner=lead.partner, owner=owner, user=user, count=1, lead=lead)
     return lead

@@ -139,5 +139,7 @@ def lead_set_status(
     # Counts by status only, unless the move answered a waiting request (the `response`
     # filter's counts move too).
     answered = awaiting_reply and lead.first_response_at is not None
-    pool_version_bump(partner_ids=[lead.partner_id], change=ALL if answered else STATUS)
+    pool_version_bump(
+        partner_ids=[lead.partner_id], change=ALL if answered else STATUS, lead_ids=[lead.pk]
+    )
     return lead
