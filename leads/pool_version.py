@@ -18,6 +18,9 @@ count versions, which move only with what a count selects by. So:
   owner change so keeps every count warm, and a status change keeps the counts that do not
   ask for a status (the unfiltered pool, a tier, a search). `owner` is not a cached filter
   (`CACHEABLE_FILTERS`), which is what lets an owner change be `ROWS`.
+- **Which leads** (`lead_ids=`): a narrow write of named leads (a note, an owner, a status)
+  records, after commit, the only leads whose rows it changed; the served list pages that hold
+  none of them are carried to the new version (`api/pool_cache.py`, `list_cache_carry`).
 - **Read:** `pool_version` / `pool_count_version` read it in the same database as the rows
   counted. A request that writes nothing (GET, HEAD, OPTIONS: reads never write, and a test
   holds every GET to that) uses the copy loaded with its user at the start of the request;

@@ -19,6 +19,12 @@ list knows are cached, and not the ones whose answer moves with the clock
 (`expiring_within_hours`, `ordering=authorization_expires_at`): those pages are computed every
 time. What is stored is the count, the page number and the serialized rows; `next` and
 `previous` are built for each request.
+
+Two layers under it keep writes cheap for the pages they did not touch: the page's ids and
+count, keyed by the count version its question depends on (a note or an owner change keeps
+them: the page is rebuilt with one primary-key query), and the carry-over
+(`list_cache_carry`): a served page whose question no write since moved, and which holds
+none of the leads those writes named, is served again under the new version.
 """
 
 import datetime as dt
