@@ -30,6 +30,7 @@ from ..serializers import (
     LeadStatusSerializer,
 )
 from ..services.closing import close_reason_parse
+from ..services.restore import leads_restore
 from . import pool_cache
 
 
@@ -218,6 +219,25 @@ class LeadViewSet(
         lead = _lead_any(request, pk)
         page = self.paginate_queryset(selectors.lead_events(lead=lead))
         return self.get_paginated_response(LeadEventSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: LeadSerializer},
+        filters=False,
+        description=(
+            "Put a removed lead back in the Leads Pool as it was: the same status, owner, "
+            "source and request time, with a `restored` history event (an authorization that "
+            "ended while it was out stays ended). A lead already in the pool is answered as "
+            "it is, unchanged. Another partner's lead answers 404."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        lead = _lead_any(request, pk)
+        partner = seller_partner(request.user)
+        leads_restore(partner=partner, lead_ids=[lead.pk], user=request.user)
+        lead = selectors.lead_get(partner=partner, lead_id=lead.pk)
+        return Response(self.get_serializer(lead).data)
 
     @extend_schema(
         request=LeadBulkSerializer,

@@ -113,6 +113,7 @@ ROUTES = {
     "reply-template-detail": ({"pk": "reply_template"}, ["PATCH", "DELETE"]),
     "lead-detail": ({"pk": "lead"}, ["GET", "PATCH"]),
     "lead-events": ({"pk": "lead"}, ["GET"]),
+    "lead-restore": ({"pk": "lead"}, ["POST"]),
     "lead-note-list": ({"lead_pk": "lead"}, ["GET", "POST"]),
     "lead-note-detail": ({"lead_pk": "lead", "pk": "note"}, ["PATCH", "DELETE"]),
     "saved-view-detail": ({"pk": "saved_view"}, ["DELETE"]),

@@ -264,3 +264,39 @@ def test_restore_is_set_based(seller_a, partner_a, django_assert_max_num_queries
     with django_assert_max_num_queries(20):
         assert leads_restore(partner=partner_a, lead_ids=ids, user=seller_a) == 40
     assert LeadEvent.objects.filter(kind="restored").count() == 40
+
+
+def test_the_api_restores_a_removed_lead_as_it_was(api_as, seller_a, partner_a):
+    item = lead(partner_a, "back_api", status=LeadStatus.CONTACTED, owner=seller_a)
+    lead_remove(lead=item, user=seller_a)
+    api = api_as(seller_a)
+    assert api.get(f"/api/v1/leads/{item.pk}/").status_code == 404  # out of the pool
+
+    answer = api.post(f"/api/v1/leads/{item.pk}/restore/")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["id"], body["status"], body["owner"]["id"]) == (
+        item.pk,
+        "contacted",
+        seller_a.pk,
+    )
+    assert api.get(f"/api/v1/leads/{item.pk}/").status_code == 200
+    kinds = [e["kind"] for e in api.get(f"/api/v1/leads/{item.pk}/events/").json()["results"]]
+    assert kinds[:2] == ["restored", "removed"]
+
+    again = api.post(f"/api/v1/leads/{item.pk}/restore/")  # already in the pool: as it is
+    assert again.status_code == 200
+    assert LeadEvent.objects.filter(lead=item, kind="restored").count() == 1
+
+
+def test_the_api_restores_only_the_callers_own_partners_leads(
+    api_as, seller_b, creator_silver, partner_a, seller_a
+):
+    item = lead(partner_a, "not_yours")
+    lead_remove(lead=item, user=seller_a)
+    assert api_as(seller_b).post(f"/api/v1/leads/{item.pk}/restore/").status_code == 404
+    assert api_as(creator_silver.user).post(f"/api/v1/leads/{item.pk}/restore/").status_code == 403
+    for bad in ("abc", "99999999999999999999999", "-1"):
+        assert api_as(seller_a).post(f"/api/v1/leads/{bad}/restore/").status_code == 404
+    item.refresh_from_db()
+    assert item.removed_at is not None
