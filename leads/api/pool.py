@@ -91,16 +91,19 @@ class LeadViewSet(
         partner = seller_partner(request.user)
         key = pool_cache.list_cache_key(request, partner)
         hit = pool_cache.list_cache_get(key) if key else None
-        if hit is None and key:  # after writes that changed none of the page's rows
-            hit = pool_cache.list_cache_carry(key, request=request, partner=partner)
+        # Under it, which leads the page holds, keyed by the count version its question
+        # depends on: a write that moves no count (a note, an owner) keeps it, and the page
+        # is carried over (none of its rows changed) or rebuilt from its ids with one
+        # primary-key query (no filterset, count or walk).
+        ids_key = pool_cache.ids_cache_key(request, partner) if key and hit is None else None
+        if hit is None and ids_key:
+            hit = pool_cache.list_cache_carry(
+                key, ids_key=ids_key, request=request, partner=partner
+            )
         if hit is not None:
             count, number, rows = hit
             pool_cache.cached_page(self.paginator, request, count=count, number=number)
             return self.get_paginated_response(rows)
-        # Under it, which leads the page holds, keyed by the count version its question
-        # depends on: a write that moves no count (a note, an owner) keeps it, and the page
-        # is rebuilt from its ids with one primary-key query (no filterset, count or walk).
-        ids_key = pool_cache.ids_cache_key(request, partner) if key else None
         known = pool_cache.ids_cache_get(ids_key) if ids_key else None
         if known is not None:
             count, number, ids = known
@@ -126,6 +129,7 @@ class LeadViewSet(
         if key:
             pool_cache.list_cache_set(
                 key,
+                ids_key=ids_key,
                 request=request,
                 partner=partner,
                 count=count,

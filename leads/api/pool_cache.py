@@ -50,7 +50,7 @@ LIST_CACHE_SECONDS = 60
 # Ids of an obsolete count version are never read again; let the cache drop them.
 IDS_CACHE_SECONDS = 24 * 60 * 60
 # Bump when the list's representation changes: a shared cache outlives a deploy.
-LIST_CACHE_FORMAT = 1
+LIST_CACHE_FORMAT = 2
 PAGE_PARAMS = frozenset({"page", "page_size"})
 CACHEABLE_PARAMS = CACHEABLE_FILTERS | PAGE_PARAMS | {"owner", "ordering"}
 CLOCK_ORDERINGS = frozenset({"authorization_expires_at"})
@@ -102,17 +102,16 @@ def ids_cache_key(request, partner) -> str | None:
         partner=partner, filters=filters, using=router.db_for_read(Lead), request=request
     )
     query = urlencode([(name, params.getlist(name)) for name in sorted(names)], doseq=True)
-    return pool_cache_key("list-ids", partner=partner, version=version, question=query)
+    return pool_cache_key(
+        f"list-ids:{LIST_CACHE_FORMAT}", partner=partner, version=version, question=query
+    )
 
 
 def ids_cache_get(key: str):
     """`(count, page number, ids)` of a page served before under this count version, or
     None. The question was valid when it was stored, and validity does not move with the
     rows (the same query string is the same question), so a hit needs no filterset."""
-    hit = cache.get(key)
-    if hit is None or len(hit) != 3:  # an entry of the older shape: computed again
-        return None
-    return hit
+    return cache.get(key)
 
 
 def ids_cache_set(key: str, *, count: int, number: int, ids: list) -> None:
@@ -158,23 +157,30 @@ def _store(key: str, entry: tuple, valid_until) -> None:
 
 
 def list_cache_set(
-    key: str, *, request, partner, count: int, number: int, rows: list, leads, shown_at
+    key: str,
+    *,
+    ids_key: str | None,
+    request,
+    partner,
+    count: int,
+    number: int,
+    rows: list,
+    leads,
+    shown_at,
 ) -> None:
     """Store a served page until the earliest authorization that was live on it (at
     `shown_at`, the serializer's clock) ends, or `LIST_CACHE_SECONDS` after `shown_at`,
     whichever is sooner; and, for the carry-over, as the question's latest page with its
-    version, its leads' ids and the count version its ids depend on."""
+    version, its leads' ids and the ids key (the count version) they were selected under.
+    No carry-over without an ids key (`owner=` questions: an owner change moves no count)."""
     valid_until = _valid_until(leads, shown_at)
     rows = list(rows)
     _store(key, (valid_until, count, number, rows), valid_until)
-    ids_key = ids_cache_key(request, partner)
-    if ids_key is not None:  # not for `owner=` questions: an owner change moves no count
-        latest = (_list_version(request, partner), ids_key, valid_until, count, number, rows)
-        _store(
-            _latest_key(request, partner),
-            (*latest, [lead.pk for lead in leads]),
-            valid_until,
-        )
+    if ids_key is not None:
+        version = _list_version(request, partner)
+        ids = [lead.pk for lead in leads]
+        latest = (version, ids_key, valid_until, count, number, rows, ids)
+        _store(_latest_key(request, partner), latest, valid_until)
 
 
 # A served page is carried over at most this many writes.
@@ -190,7 +196,7 @@ def _latest_key(request, partner) -> str:
     )
 
 
-def list_cache_carry(key: str, *, request, partner):
+def list_cache_carry(key: str, *, ids_key: str, request, partner):
     """The question's latest served page, when the writes since it changed none of its rows:
     `(count, number, rows)`, stored again under `key`; or None.
 
@@ -201,9 +207,6 @@ def list_cache_carry(key: str, *, request, partner):
     (an authorization on it ending, `LIST_CACHE_SECONDS`) has not come. A version without a
     record (a write that named no leads, or one not yet recorded) carries nothing.
     """
-    ids_key = ids_cache_key(request, partner)
-    if ids_key is None:
-        return None
     latest = cache.get(_latest_key(request, partner))
     if latest is None:
         return None
