@@ -128,7 +128,7 @@ def leads_bulk_apply(
     if reason and action == "set_status" and status != LeadStatus.CLOSED:
         raise ValidationError({"close_reason": ["Only when the status becomes closed."]})
     target = bulk_target(partner=partner, user=user, ids=ids, filters=filters)
-    leads_lock(target)
+    leads_lock(target, ids=ids)  # by id, when ids were sent: whether in the pool yet or not
     now = timezone.now()
 
     if action == "set_status":

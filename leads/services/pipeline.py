@@ -89,7 +89,7 @@ def lead_remove(*, lead: Lead, user, close_reason: tuple[str, str] | None = None
     """Remove from leads (soft) and notify the partner once; a repeat changes nothing. An
     optional close reason (code, text) is kept for the creator's request page."""
     target = Lead.objects.in_pool().filter(pk=lead.pk)
-    leads_lock(target)
+    leads_lock(target, ids=[lead.pk])
     now = timezone.now()  # after the row lock: events sort in the order they commit
     if not leads_removed_set(target, user=user, now=now, close_reason=close_reason):
         return False

@@ -143,7 +143,7 @@ def leads_restore(*, partner, lead_ids, user) -> int:
     """
     ids = _ids_check(partner=partner, lead_ids=lead_ids)
     target = Lead.objects.filter(partner=partner, pk__in=ids, removed_at__isnull=False)
-    leads_lock(target)
+    leads_lock(target, ids=ids)
     now = timezone.now()
     restored = _restore(target, user=user, now=now)
     if restored:

@@ -56,10 +56,18 @@ def status_sources(target: str) -> list[str]:
     return [source.value for source, moves in LEAD_STATUS_FLOW.items() if target in moves]
 
 
-def leads_lock(target_qs) -> None:
+def leads_lock(target_qs, *, ids=None) -> None:
     """Lock the target leads' rows, in id order, before the caller takes its time: a change
-    that held a row first then sorts before this one's events (history in commit order)."""
-    locked = Lead.objects.filter(pk__in=target_qs.order_by().values("pk"))
+    that held a row first then sorts before this one's events (history in commit order).
+
+    With `ids`, every one of those rows is locked, whether or not it is in the target now: a
+    lead that a concurrent change brings into the target (a removal undone, a lead back in
+    the pool) is then waited for, and the statements that follow, which see that change, never
+    write a row this transaction did not lock with a time taken before it."""
+    if ids is not None:
+        locked = Lead.objects.filter(pk__in=ids)
+    else:
+        locked = Lead.objects.filter(pk__in=target_qs.order_by().values("pk"))
     for _pk in (
         locked.order_by("pk")
         .select_for_update()
