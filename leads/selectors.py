@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from core.clock import utc_day_bounds
+from core.fragments import CLOCK_SLICE_SECONDS, clock_slice
 from creators.models import Tier
 
 from .filters import LeadPoolFilter
@@ -168,7 +169,7 @@ def lead_expiring_count(*, partner, hours: int = EXPIRING_SOON_HOURS, now=None) 
 
 # The pool header's counts move with the clock as well as with writes: a cached figure is
 # reused within one slice of this many seconds, under the pool version (every write moves it).
-HEADER_COUNTS_SLICE_SECONDS = 15
+HEADER_COUNTS_SLICE_SECONDS = CLOCK_SLICE_SECONDS  # the pages' regions use the same slices
 
 
 def lead_pool_header_counts_cached(
@@ -183,7 +184,7 @@ def lead_pool_header_counts_cached(
     (docs/scaling.md)."""
     now = now or timezone.now()
     version = pool_version(partner=partner, using=router.db_for_read(Lead), request=request)
-    slice_ = int(now.timestamp()) // HEADER_COUNTS_SLICE_SECONDS
+    slice_ = clock_slice(now)[0]
     key = pool_cache_key(
         "pool-header", partner=partner, version=version, question=f"{hours}:{slice_}"
     )

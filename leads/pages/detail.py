@@ -10,19 +10,30 @@ from urllib.parse import quote, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from core.fragments import (
+    clock_slice,
+    fragment_csrf_token,
+    fragment_get,
+    fragment_key,
+    fragment_set,
+    fragment_valid_until,
+)
 from core.ids import is_id
 from core.roles import seller_partner, seller_required
 
 from .. import selectors, services
 from ..detail_selectors import lead_detail_get, lead_neighbours
 from ..models import Lead, LeadNote
+from ..pool_version import pool_version
 from .common import freshness, lead_row_facts_attach
 
 # What each quick action's answer swaps besides the header and the error line (by URL name);
@@ -91,18 +102,20 @@ def _nav(request, lead: Lead, pool_url: str | None) -> dict | None:
     } | {"pool": from_pool}
 
 
-def _detail_context(request, lead: Lead, *, nav: bool = True) -> dict:
+def _detail_context(request, lead: Lead, *, nav: bool = True, staff=None, now=None) -> dict:
     """Everything the lead detail shows; a fixed number of queries whatever the history (the
     timeline comes in its own request)."""
-    now = timezone.now()
+    now = now or timezone.now()
     lead_row_facts_attach(lead, now)
     pool_url = _panel_pool_url(request)
+    if staff is None:
+        staff = list(selectors.staff_list(partner=seller_partner(request.user)))
     return {
         "nav": "pool",
         "lead": lead,
         "now": now,
         "request_messages": list(selectors.lead_request_messages(lead=lead)),
-        "staff": list(selectors.staff_list(partner=seller_partner(request.user))),
+        "staff": staff,
         "pool_url": pool_url,
         "lead_nav": _nav(request, lead, pool_url) if nav else None,
         **freshness(),
@@ -116,17 +129,80 @@ def _seller_lead(request, lead_id) -> Lead:
         raise Http404("No such lead in your Leads Pool.") from None
 
 
+# The detail's region (`leads/_detail.html`) and the templates it renders.
+DETAIL_TEMPLATES = (
+    "leads/_detail.html",
+    "leads/_detail_nav.html",
+    "leads/_detail_head.html",
+    "leads/_detail_error.html",
+    "leads/_detail_state.html",
+    "leads/_detail_restore.html",
+    "leads/_detail_actions.html",
+    "leads/_detail_owner_form.html",
+    "leads/_detail_remove_form.html",
+    "leads/_detail_status_form.html",
+    "leads/_detail_creator.html",
+    "leads/_detail_licensed.html",
+    "leads/_detail_requests.html",
+    "leads/_detail_notes.html",
+    "leads/_detail_note_error.html",
+    "followup/_lead_tasks.html",
+    "leads/_detail_timeline.html",
+)
+
+
+def _detail_key(request, partner, lead_id, staff, now) -> str:
+    """Everything the detail's region reads, but the clock within its slice: who asks, which
+    lead, the pool version (every write to the partner's leads, notes, requests, tasks or
+    owners' names moves it), the pool it was opened from (Previous / Next) and the staff (the
+    owner and assignee pickers)."""
+    state = (
+        partner.pk,
+        request.user.pk,
+        lead_id,
+        pool_version(partner=partner, request=request),
+        _panel_pool_url(request),
+        request.GET.get("pool", ""),
+        clock_slice(now)[0],
+        tuple((m.pk, m.get_username(), m.get_full_name()) for m in staff),
+    )
+    return fragment_key("lead-detail", templates=DETAIL_TEMPLATES, state=state)
+
+
 @seller_required
 def lead_detail(request, lead_id):
-    """A lead's detail: the whole page, or (from the pool, by htmx) its side panel."""
-    lead = _seller_lead(request, lead_id)
-    context = _detail_context(request, lead)
+    """A lead's detail: the whole page, or (from the pool, by htmx) its side panel.
+
+    Its region (`leads/_detail.html`) is served again from `core.fragments` while nothing it
+    shows can differ (`_detail_key`, and the lead's next change with the clock)."""
+    partner = seller_partner(request.user)
+    now = timezone.now()
+    staff = list(selectors.staff_list(partner=partner))
+    token = fragment_csrf_token(request)
+    key = _detail_key(request, partner, lead_id, staff, now)
+    found = fragment_get(key, csrf_token=token, now=now)
+    if found is None:
+        lead = _seller_lead(request, lead_id)
+        context = {**_detail_context(request, lead, staff=staff, now=now), "csrf_token": token}
+        html = render_to_string("leads/_detail.html", context, request=request)
+        extra = {"handle": lead.creator.handle}
+        times = [lead.authorization_expires_at, lead.response_due_at, lead.next_task_due_at]
+        valid_until = fragment_valid_until(now, times)
+        fragment_set(key, html, csrf_token=token, valid_until=valid_until, extra=extra)
+    else:
+        html, extra = found
+    context = {
+        "nav": "pool",
+        "detail_html": mark_safe(html),  # noqa: S308 - rendered by our own templates
+        "handle": extra["handle"],
+        "pool_url": _panel_pool_url(request),
+    }
     if request.htmx and not request.htmx.history_restore_request:
-        template = "leads/_detail_panel.html"
         if context["pool_url"] is None:
             # Opened by htmx from elsewhere than the pool: swap in the detail only.
-            template = "leads/_detail.html"
-        response = render(request, template, context)
+            response = HttpResponse(html)
+        else:
+            response = render(request, "leads/_detail_panel.html", context)
     else:
         response = render(request, "leads/detail.html", context)
     patch_vary_headers(response, ("HX-Request",))

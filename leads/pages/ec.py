@@ -3,11 +3,21 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from core.fragments import (
+    fragment_csrf_token,
+    fragment_exact_until,
+    fragment_get,
+    fragment_key,
+    fragment_set,
+    model_state,
+)
 from core.pagination import PAGE_SIZE, page_number_parse
 from core.replica import use_replica
 from core.roles import creator_of, creator_required
@@ -27,6 +37,7 @@ from ..services import NotEligible, collaboration_request_submit, silver_gate
 from ..services.renewal import collaboration_request_renew
 
 PARTNERS_PAGE_SIZE = 24  # a 2-, 3- or 4-column card grid fills evenly
+PARTNER_CARDS_TEMPLATES = ("ec/_partner_cards.html", "ec/_partner_type.html")
 
 
 @creator_required
@@ -42,19 +53,46 @@ def partner_list(request):
         partner_directory(search=query, ordering=ordering), PARTNERS_PAGE_SIZE
     ).get_page(page_number_parse(request.GET.get("page")))
     partners = list(page.object_list)
-    for partner in partners:
-        partner.responsiveness_text = partner_responsiveness_text(partner)
+    silver_gap = _silver_gap(creator)
+    # The cards are served again from `core.fragments` while the page's partners, the count
+    # and what the creator's tier offers are the same (the key holds them all: exact).
+    now, token = timezone.now(), fragment_csrf_token(request)
+    state = (
+        query,
+        ordering,
+        page.number,
+        page.paginator.count,
+        silver_gap,
+        creator.is_silver_plus,
+        tuple(model_state(partner) + (partner.creator_count,) for partner in partners),
+    )
+    key = fragment_key("partner-cards", templates=PARTNER_CARDS_TEMPLATES, state=state)
+    found = fragment_get(key, csrf_token=token, now=now)
+    if found is not None:
+        cards = found[0]
+    else:
+        for partner in partners:
+            partner.responsiveness_text = partner_responsiveness_text(partner)
+        context = {
+            "creator": creator,
+            "page": page,
+            "partners": partners,
+            "q": query,
+            "ordering": ordering,
+            "silver_gap": silver_gap,
+            "csrf_token": token,
+        }
+        cards = render_to_string("ec/_partner_cards.html", context, request=request)
+        fragment_set(key, cards, csrf_token=token, valid_until=fragment_exact_until(now))
+    if request.htmx and not request.htmx.history_restore_request:
+        return HttpResponse(cards)
     context = {
         "nav": "partners",
         "creator": creator,
-        "page": page,
-        "partners": partners,
         "q": query,
         "ordering": ordering,
-        "silver_gap": _silver_gap(creator),
+        "cards_html": mark_safe(cards),  # noqa: S308 - rendered by our own templates
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "ec/_partner_cards.html", context)
     return render(request, "ec/partner_list.html", context)
 
 

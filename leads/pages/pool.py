@@ -3,13 +3,24 @@ the pipeline dashboard."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
+from django.db import router
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from core.fragments import (
+    clock_slice,
+    fragment_csrf_token,
+    fragment_get,
+    fragment_key,
+    fragment_set,
+    fragment_valid_until,
+)
 from core.pagination import DeferredJoinPaginator, page_number_parse, page_size
 from core.replica import use_replica
 from core.roles import seller_partner, seller_required
@@ -25,6 +36,7 @@ from ..filters import (
     active_filter_chips,
 )
 from ..models import Lead, LeadSource, LeadStatus
+from ..pool_version import pool_version
 from ..services.closing import close_reason_parse
 from ..services.restore import UNDO_SECONDS
 from .common import freshness, lead_row_facts_attach
@@ -59,14 +71,86 @@ def _sort_headers(params) -> dict:
     return headers
 
 
+# The pool's body (filters, saved views, chips, results): what `_pool_body_key` reads, and
+# the templates it renders (a row template new to the body goes here too).
+POOL_BODY_TEMPLATES = (
+    "leads/_pool_body.html",
+    "leads/_filters_workspace.html",
+    "leads/_saved_views.html",
+    "leads/_chips.html",
+    "leads/_results.html",
+    "leads/_bulk_bar.html",
+    "leads/_sort_th.html",
+    "leads/_row.html",
+    "leads/_row_select.html",
+    "leads/_row_creator.html",
+)
+
+
 @seller_required
 @use_replica
 def pool(request):
-    """The Leads Pool: filters in the URL, the results region swapped by htmx."""
+    """The Leads Pool: filters in the URL, the results region swapped by htmx.
+
+    The region (`leads/_pool_body.html`) is served again from `core.fragments` while nothing
+    it shows can differ: the same seller, query, pool version, staff and saved views, within
+    one clock slice and before any of its rows changes with the clock (docs/scaling.md)."""
     partner = seller_partner(request.user)
+    now = timezone.now()
+    workspace = _workspace_context(request, partner)
+    token = fragment_csrf_token(request)
+    key = _pool_body_key(request, partner, now, workspace)
+    found, status = fragment_get(key, csrf_token=token, now=now), 200
+    if found is not None:
+        body = found[0]
+    else:
+        body, status, valid_until = _pool_body_render(request, partner, now, workspace, token)
+        if status == 200:
+            fragment_set(key, body, csrf_token=token, valid_until=valid_until)
+    if request.htmx and not request.htmx.history_restore_request:
+        response = HttpResponse(body, status=status)
+    else:
+        context = {
+            "nav": "pool",
+            "pool_body": mark_safe(body),  # noqa: S308 - rendered by our own templates
+            "undo": undo_offer(request),
+            "undo_seconds": UNDO_SECONDS,
+            "query": request.GET.urlencode(),
+        }
+        response = render(request, "leads/pool.html", context, status=status)
+    # The same URL answers a fragment to htmx and a page to the browser: never mix them up
+    # in a cache (or the back button would show a bare fragment).
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _pool_body_key(request, partner, now, workspace) -> str:
+    """Everything the pool's body reads, but the clock within its slice: who asks, the query,
+    the pool version (every write to the partner's leads, notes or owners' names moves it),
+    the staff (owner picker, chips), the saved views and the seller's panel preference."""
+    version = pool_version(partner=partner, using=router.db_for_read(Lead), request=request)
+    state = (
+        partner.pk,
+        request.user.pk,
+        version,
+        request.GET.urlencode(),
+        clock_slice(now)[0],
+        workspace["filters_open"],
+        tuple(
+            (m.pk, m.get_username(), m.owner_name, m.get_full_name()) for m in workspace["staff"]
+        ),
+        tuple(
+            (v.pk, v.name, v.query, v.shared, v.owner_id, str(v.owner))
+            for v in workspace["saved_views"]
+        ),
+    )
+    return fragment_key("pool-body", templates=POOL_BODY_TEMPLATES, state=state)
+
+
+def _pool_body_render(request, partner, now, workspace, token):
+    """The pool's body rendered afresh: (html, status, the time it stops being exact)."""
     filterset = selectors.lead_pool_filterset(partner=partner, params=request.GET, request=request)
     valid = filterset.is_valid()
-    now = timezone.now()
     page = None
     if valid:
         paginator = DeferredJoinPaginator(
@@ -79,7 +163,6 @@ def pool(request):
         for lead in page.object_list:
             lead_row_facts_attach(lead, now)
     context = {
-        "nav": "pool",
         "filterset": filterset,
         "errors": filterset.form.errors,
         "page": page,
@@ -102,21 +185,23 @@ def pool(request):
             for value in values
         ],
         **freshness(),
-        **_workspace_context(request, partner, now),
+        **workspace,
+        **_header_counts(request, partner, now),
+        "csrf_token": token,
     }
     context["chips"] = active_filter_chips(
         request.GET, owners={str(member.pk): member.owner_name for member in context["staff"]}
     )
+    html = render_to_string("leads/_pool_body.html", context, request=request)
     # Invalid filters still render the page, with the message next to the filter.
-    status = 200 if valid else 400
-    if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "leads/_pool_body.html", context, status=status)
-    else:
-        response = render(request, "leads/pool.html", context, status=status)
-    # The same URL answers a fragment to htmx and a page to the browser: never mix them up
-    # in a cache (or the back button would show a bare fragment).
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    rows = page.object_list if page is not None else []
+    valid_until = fragment_valid_until(
+        now,
+        [lead.authorization_expires_at for lead in rows]
+        + [lead.response_due_at for lead in rows]
+        + [lead.next_task_due_at for lead in rows],
+    )
+    return html, 200 if valid else 400, valid_until
 
 
 @seller_required
@@ -175,9 +260,9 @@ def _header_counts(request, partner, now) -> dict:
     return {"expiring_count": counts["expiring"], "response_counts": counts}
 
 
-def _workspace_context(request, partner, now) -> dict:
-    """The pool's workspace parts: owners (filter, column, bulk assign), the expiry count, and
-    the saved views as tabs, the first-reply counts. Three queries, whatever the pool's size."""
+def _workspace_context(request, partner) -> dict:
+    """The pool's workspace parts: owners (filter, column, bulk assign) and the seller's panel
+    preference, and the saved views as tabs. Two queries, whatever the pool's size."""
     saved_views = list(selectors.saved_view_list(partner=partner, user=request.user))
     active = next(
         (view for view in saved_views if _same_query(QueryDict(view.query), request.GET)), None
@@ -190,12 +275,9 @@ def _workspace_context(request, partner, now) -> dict:
         "staff": staff,
         "filters_open": bool(preference and preference.filters_open),
         "status_hints": status_hints(),
-        "undo": undo_offer(request),
-        "undo_seconds": UNDO_SECONDS,
         "selected_owner": request.GET.get("owner", ""),
         "expiring_hours": EXPIRING_HOURS,
         "expiring_selected": request.GET.get("expiring_within_hours", ""),
-        **_header_counts(request, partner, now),
         "saved_views": saved_views,
         "active_view": active,
         "all_leads_active": active is None
