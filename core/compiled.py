@@ -8,16 +8,21 @@ queryset with a placeholder integer for each named value (each an id); the SQL i
 once for (name, the database's alias) and then run with the placeholders swapped for the
 values in the compiled parameters. Placeholders are negative and distinct, never a real id,
 and a build whose parameters do not hold each placeholder once or more is refused.
+
+The same for `compiled_values` (a `values_list` query's rows: a served page's key state) and
+`compiled_first` (one row as its model instance, with its `select_related` relations: the
+signed-in user, on every request).
 """
 
 from django.db import connections
+from django.db.models.query import get_related_populators
 
 # Negative ids no table holds; one per named value, in the order the names are sorted.
 _PLACEHOLDER_BASE = -7_300_001
 _COMPILED: dict[tuple[str, str], tuple[str, list]] = {}
 
 
-def _compile(name: str, build, using: str, names: list[str]) -> tuple[str, list]:
+def _compile_sql(name: str, build, using: str, names: list[str]) -> tuple[str, list]:
     placeholders = {key: _PLACEHOLDER_BASE - n for n, key in enumerate(names)}
     queryset = build(**placeholders).using(using)
     sql, params = queryset.query.get_compiler(using).as_sql()
@@ -29,18 +34,81 @@ def _compile(name: str, build, using: str, names: list[str]) -> tuple[str, list]
     missing = set(names) - {slot for kind, slot in slots if kind == "value"}
     if missing:
         raise ValueError(f"{name}: the compiled SQL does not use {sorted(missing)}")
+    return sql, slots
+
+
+def _compile(name: str, build, using: str, names: list[str]) -> tuple[str, list]:
+    sql, slots = _compile_sql(name, build, using, names)
     return f"SELECT COUNT(*) FROM ({sql}) AS counted", slots
 
 
-def compiled_count(name: str, build, *, using: str, **values: int) -> int:
-    """COUNT(*) over `build(**values)`'s rows (slice it in `build` to cap the count)."""
-    names = sorted(values)
-    key = (name, using)
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        compiled = _COMPILED[key] = _compile(name, build, using, names)
+def _run(using: str, compiled: tuple[str, list], values: dict, fetch):
     sql, slots = compiled
     params = [values[slot] if kind == "value" else slot for kind, slot in slots]
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        return fetch(cursor)
+
+
+def compiled_count(name: str, build, *, using: str, **values: int) -> int:
+    """COUNT(*) over `build(**values)`'s rows (slice it in `build` to cap the count)."""
+    key = (name, using)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = _COMPILED[key] = _compile(name, build, using, sorted(values))
+    return _run(using, compiled, values, lambda cursor: cursor.fetchone()[0])
+
+
+_VALUES: dict[tuple[str, str], tuple[str, list]] = {}
+
+
+def compiled_values(name: str, build, *, using: str, **values: int) -> list[tuple]:
+    """The rows of `build(**values)` (a `values_list` query) as the database returns them: for
+    a key's state, not for display (no field converters run)."""
+    key = (name, using)
+    compiled = _VALUES.get(key)
+    if compiled is None:
+        compiled = _VALUES[key] = _compile_sql(name, build, using, sorted(values))
+    return _run(using, compiled, values, lambda cursor: cursor.fetchall())
+
+
+# --- One row with its select_related relations ---------------------------------------------
+
+_ROWS: dict[tuple[str, str], tuple] = {}
+
+
+def _compile_row(name: str, build, using: str, names: list[str]) -> tuple:
+    sql, slots = _compile_sql(name, build, using, names)
+    # What Django's ModelIterable builds per query, built once: how a row becomes the model
+    # instance and its related instances (the compiler's select and klass_info, filled when
+    # it compiles).
+    placeholders = {key: _PLACEHOLDER_BASE - n for n, key in enumerate(names)}
+    compiler = build(**placeholders).using(using).query.get_compiler(using)
+    compiler.as_sql()
+    select, klass_info = compiler.select, compiler.klass_info
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    init_list = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(klass_info, select, using)
+    converters = compiler.get_converters([column[0] for column in select])
+    return sql, slots, compiler, klass_info["model"], start, end, init_list, populators, converters
+
+
+def compiled_first(name: str, build, *, using: str, **values: int):
+    """The first row of `build(**values)` as its model instance, with the relations its
+    `select_related` names loaded (None when there is none); built and compiled once."""
+    names = sorted(values)
+    key = (name, using)
+    compiled = _ROWS.get(key)
+    if compiled is None:
+        compiled = _ROWS[key] = _compile_row(name, build, using, names)
+    sql, slots, compiler, model, start, end, init_list, populators, converters = compiled
+    row = _run(using, (sql, slots), values, lambda cursor: cursor.fetchone())
+    if row is None:
+        return None
+    if converters:
+        row = next(iter(compiler.apply_converters([row], converters)))
+    obj = model.from_db(using, init_list, row[start:end])
+    for populator in populators:
+        populator.populate(row, obj)
+    return obj

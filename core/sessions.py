@@ -12,10 +12,16 @@ KEY_CHARACTERS = frozenset(VALID_KEY_CHARS)
 KEY_MAX_LENGTH = 40  # the session table's column
 
 
-class SessionStore(DatabaseSessionStore):
+class SessionKeyCheck:
+    """Only a key Django could have issued names a session (see the module's docstring)."""
+
     def _validate_session_key(self, key):
         return bool(
             super()._validate_session_key(key)
             and len(key) <= KEY_MAX_LENGTH
             and KEY_CHARACTERS.issuperset(key)
         )
+
+
+class SessionStore(SessionKeyCheck, DatabaseSessionStore):
+    pass

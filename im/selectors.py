@@ -2,10 +2,12 @@
 
 import datetime as dt
 
+from django.db import router
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 
+from core.compiled import compiled_count
 from leads import selectors as lead_selectors
 from leads.models import Lead
 
@@ -183,9 +185,23 @@ def conversation_timeline(
 def unread_thread_count(*, partner=None, creator=None) -> int:
     """The navigation's IM figure: conversations with something unread by the seller side of
     `partner` (or by `creator`). One count over a partial index of unread threads only."""
+    using = router.db_for_read(Thread)
+    # Every page's navigation: compiled once (core/compiled.py).
     if partner is not None:
-        return Thread.objects.filter(UNREAD_BY_SELLER, partner=partner).count()
-    return Thread.objects.filter(UNREAD_BY_CREATOR, creator=creator).count()
+        return compiled_count(
+            "im-unread:seller",
+            lambda partner: Thread.objects.filter(UNREAD_BY_SELLER, partner_id=partner).values(
+                "pk"
+            ),
+            using=using,
+            partner=partner.pk,
+        )
+    return compiled_count(
+        "im-unread:creator",
+        lambda creator: Thread.objects.filter(UNREAD_BY_CREATOR, creator_id=creator).values("pk"),
+        using=using,
+        creator=creator.pk,
+    )
 
 
 def reply_template_list(*, partner):

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from core.clock import utc_day_bounds
+from core.compiled import compiled_values
 from core.fragments import CLOCK_SLICE_SECONDS, clock_slice
 from creators.models import Tier
 
@@ -256,6 +257,32 @@ def saved_view_list(*, partner, user):
         .select_related("owner")
         .order_by("name", "pk")
     )
+
+
+def pool_workspace_state(*, partner, user) -> tuple:
+    """What the pool's and the detail's served regions read of the staff (names, active, the
+    seller's panel preference) and the saved views the seller sees: the rows of
+    `staff_list` and `saved_view_list`, as their keys' state. Compiled once per process
+    (core/compiled.py): every pool page asks it."""
+    using = router.db_for_read(SavedView)
+    staff = compiled_values(
+        "pool-workspace:staff",
+        lambda partner: staff_list(partner=partner).values_list(
+            "pk", "username", "first_name", "last_name", "pool_preference__filters_open"
+        ),
+        using=using,
+        partner=partner.pk,
+    )
+    views = compiled_values(
+        "pool-workspace:views",
+        lambda partner, user: saved_view_list(partner=partner, user=user).values_list(
+            "pk", "name", "query", "shared", "owner_id", "owner__username"
+        ),
+        using=using,
+        partner=partner.pk,
+        user=user.pk,
+    )
+    return tuple(staff), tuple(views)
 
 
 def collaboration_request_list(*, creator):

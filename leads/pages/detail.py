@@ -102,20 +102,18 @@ def _nav(request, lead: Lead, pool_url: str | None) -> dict | None:
     } | {"pool": from_pool}
 
 
-def _detail_context(request, lead: Lead, *, nav: bool = True, staff=None, now=None) -> dict:
+def _detail_context(request, lead: Lead, *, nav: bool = True, now=None) -> dict:
     """Everything the lead detail shows; a fixed number of queries whatever the history (the
     timeline comes in its own request)."""
     now = now or timezone.now()
     lead_row_facts_attach(lead, now)
     pool_url = _panel_pool_url(request)
-    if staff is None:
-        staff = list(selectors.staff_list(partner=seller_partner(request.user)))
     return {
         "nav": "pool",
         "lead": lead,
         "now": now,
         "request_messages": list(selectors.lead_request_messages(lead=lead)),
-        "staff": staff,
+        "staff": list(selectors.staff_list(partner=seller_partner(request.user))),
         "pool_url": pool_url,
         "lead_nav": _nav(request, lead, pool_url) if nav else None,
         **freshness(),
@@ -151,7 +149,7 @@ DETAIL_TEMPLATES = (
 )
 
 
-def _detail_key(request, partner, lead_id, staff, now) -> str:
+def _detail_key(request, partner, lead_id, now) -> str:
     """Everything the detail's region reads, but the clock within its slice: who asks, which
     lead, the pool version (every write to the partner's leads, notes, requests, tasks or
     owners' names moves it), the pool it was opened from (Previous / Next) and the staff (the
@@ -164,7 +162,7 @@ def _detail_key(request, partner, lead_id, staff, now) -> str:
         _panel_pool_url(request),
         request.GET.get("pool", ""),
         clock_slice(now)[0],
-        tuple((m.pk, m.get_username(), m.get_full_name()) for m in staff),
+        selectors.pool_workspace_state(partner=partner, user=request.user)[0],
     )
     return fragment_key("lead-detail", templates=DETAIL_TEMPLATES, state=state)
 
@@ -177,13 +175,12 @@ def lead_detail(request, lead_id):
     shows can differ (`_detail_key`, and the lead's next change with the clock)."""
     partner = seller_partner(request.user)
     now = timezone.now()
-    staff = list(selectors.staff_list(partner=partner))
     token = fragment_csrf_token(request)
-    key = _detail_key(request, partner, lead_id, staff, now)
+    key = _detail_key(request, partner, lead_id, now)
     found = fragment_get(key, csrf_token=token, now=now)
     if found is None:
         lead = _seller_lead(request, lead_id)
-        context = {**_detail_context(request, lead, staff=staff, now=now), "csrf_token": token}
+        context = {**_detail_context(request, lead, now=now), "csrf_token": token}
         html = render_to_string("leads/_detail.html", context, request=request)
         extra = {"handle": lead.creator.handle}
         times = [lead.authorization_expires_at, lead.response_due_at, lead.next_task_due_at]

@@ -97,13 +97,13 @@ def pool(request):
     one clock slice and before any of its rows changes with the clock (docs/scaling.md)."""
     partner = seller_partner(request.user)
     now = timezone.now()
-    workspace = _workspace_context(request, partner)
     token = fragment_csrf_token(request)
-    key = _pool_body_key(request, partner, now, workspace)
+    key = _pool_body_key(request, partner, now)
     found, status = fragment_get(key, csrf_token=token, now=now), 200
     if found is not None:
         body = found[0]
     else:
+        workspace = _workspace_context(request, partner)
         body, status, valid_until = _pool_body_render(request, partner, now, workspace, token)
         if status == 200:
             fragment_set(key, body, csrf_token=token, valid_until=valid_until)
@@ -124,10 +124,10 @@ def pool(request):
     return response
 
 
-def _pool_body_key(request, partner, now, workspace) -> str:
+def _pool_body_key(request, partner, now) -> str:
     """Everything the pool's body reads, but the clock within its slice: who asks, the query,
     the pool version (every write to the partner's leads, notes or owners' names moves it),
-    the staff (owner picker, chips), the saved views and the seller's panel preference."""
+    the staff (owner picker, chips, the seller's panel preference) and the saved views."""
     version = pool_version(partner=partner, using=router.db_for_read(Lead), request=request)
     state = (
         partner.pk,
@@ -135,14 +135,7 @@ def _pool_body_key(request, partner, now, workspace) -> str:
         version,
         request.GET.urlencode(),
         clock_slice(now)[0],
-        workspace["filters_open"],
-        tuple(
-            (m.pk, m.get_username(), m.owner_name, m.get_full_name()) for m in workspace["staff"]
-        ),
-        tuple(
-            (v.pk, v.name, v.query, v.shared, v.owner_id, str(v.owner))
-            for v in workspace["saved_views"]
-        ),
+        selectors.pool_workspace_state(partner=partner, user=request.user),
     )
     return fragment_key("pool-body", templates=POOL_BODY_TEMPLATES, state=state)
 

@@ -163,7 +163,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # copy), which creator they are.
 USER_RELATIONS = ["partner_staff__partner__lead_pool_version", "creator"]
 
-# Sessions in the database, through a store that takes only keys Django issues (core/sessions.py).
+# Sessions in the database, through a store that takes only keys Django issues (core/sessions.py);
+# read through the cache when the cache is Redis, shared by every process (set below, with
+# CACHES: core/sessions_cached.py).
 SESSION_ENGINE = "core.sessions"
 
 # django-axes first: it refuses a locked-out username+address before any password is checked.
@@ -309,6 +311,7 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pc"),
         }
     }
+    SESSION_ENGINE = "core.sessions_cached"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
