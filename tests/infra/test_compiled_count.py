@@ -66,3 +66,49 @@ def test_a_build_that_ignores_a_value_is_refused(partner_a):
             partner=partner_a.pk,
             user=1,
         )
+
+
+def test_the_signed_in_user_is_the_orms_user_with_its_relations_loaded(
+    partner_a, seller_a, django_assert_num_queries
+):
+    from django.contrib.auth import get_user_model
+
+    from core.auth import user_relations
+    from core.compiled import compiled_first
+    from leads.pool_version import pool_version_bump
+
+    pool_version_bump(partner_ids=[partner_a.pk])
+    creator = CreatorUserFactory().user
+    model = get_user_model()
+
+    def build(user):
+        return model._default_manager.select_related(*user_relations()).filter(pk=user)[:1]
+
+    using = router.db_for_read(model)
+    for user in (seller_a, creator):
+        loaded = compiled_first("test-user", build, using=using, user=user.pk)
+        expected = build(user.pk).get()
+        assert loaded == expected and loaded._state.db == using
+        assert [getattr(loaded, f.attname) for f in model._meta.concrete_fields] == [
+            getattr(expected, f.attname) for f in model._meta.concrete_fields
+        ]
+    # The relations came with the row: who the seller works for, its pool version.
+    seller = compiled_first("test-user", build, using=using, user=seller_a.pk)
+    with django_assert_num_queries(0):
+        assert seller.partner_staff.partner == partner_a
+        assert seller.partner_staff.partner.lead_pool_version.version == 1
+    assert compiled_first("test-user", build, using=using, user=10**9) is None
+
+
+def test_the_pool_workspace_state_moves_with_staff_and_saved_views(partner_a, seller_a):
+    from leads.selectors import pool_workspace_state
+    from leads.services.saved_views import saved_view_create
+
+    before = pool_workspace_state(partner=partner_a, user=seller_a)
+    saved_view_create(owner=seller_a, partner=partner_a, name="Gold", query="tier=gold")
+    with_view = pool_workspace_state(partner=partner_a, user=seller_a)
+    assert with_view != before and [v[1] for v in with_view[1]] == ["Gold"]
+    other = SellerFactory(partner=partner_a).user
+    # Another seller's own view is not theirs to see; a new member is in the staff.
+    assert pool_workspace_state(partner=partner_a, user=other)[1] == ()
+    assert other.pk in [row[0] for row in pool_workspace_state(partner=partner_a, user=seller_a)[0]]
