@@ -3,8 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 import time_machine
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
