@@ -168,9 +168,9 @@ def lead_expiring_count(*, partner, hours: int = EXPIRING_SOON_HOURS, now=None) 
     return Lead.objects.in_pool().filter(expiring_q(hours, now=now), partner=partner).count()
 
 
-# The pool header's counts move with the clock as well as with writes: a cached figure is
-# reused within one slice of this many seconds, under the pool version (every write moves it).
-HEADER_COUNTS_SLICE_SECONDS = CLOCK_SLICE_SECONDS  # the pages' regions use the same slices
+# The pool header's counts move with the clock as well as with writes: a cached figure is reused
+# within one clock slice (the pages' regions' own: core/fragments.py), under the pool version.
+HEADER_COUNTS_SLICE_SECONDS = CLOCK_SLICE_SECONDS
 
 
 def lead_pool_header_counts_cached(
@@ -260,10 +260,8 @@ def saved_view_list(*, partner, user):
 
 
 def pool_workspace_state(*, partner, user) -> tuple:
-    """What the pool's and the detail's served regions read of the staff (names, active, the
-    seller's panel preference) and the saved views the seller sees: the rows of
-    `staff_list` and `saved_view_list`, as their keys' state. Compiled once per process
-    (core/compiled.py): every pool page asks it."""
+    """The rows of `staff_list` (names, panel preference) and `saved_view_list` that the
+    served pool and detail regions read, as their keys' state; compiled once per process."""
     using = router.db_for_read(SavedView)
     staff = compiled_values(
         "pool-workspace:staff",

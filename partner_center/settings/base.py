@@ -163,9 +163,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # copy), which creator they are.
 USER_RELATIONS = ["partner_staff__partner__lead_pool_version", "creator"]
 
-# Sessions in the database, through a store that takes only keys Django issues (core/sessions.py);
-# read through the cache when the cache is Redis, shared by every process (set below, with
-# CACHES: core/sessions_cached.py).
+# Sessions in the database, only keys Django issues (core/sessions.py); with Redis, read through it.
 SESSION_ENGINE = "core.sessions"
 
 # django-axes first: it refuses a locked-out username+address before any password is checked.
@@ -301,8 +299,7 @@ CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 from .schedule import CELERY_BEAT_SCHEDULE  # noqa: E402, F401  (beat reads it from here)
 from .webhooks import *  # noqa: E402, F403  (WEBHOOKS_*: outbound webhooks, webhooks.py)
 
-# One cache for every process: throttle counters, login lockouts and cached figures. Redis when
-# REDIS_URL is set (gunicorn's processes and the worker then agree); local memory otherwise.
+# One cache for every process (throttles, lockouts, figures, sessions): Redis when REDIS_URL is set.
 if REDIS_URL:
     CACHES = {
         "default": {
