@@ -5,6 +5,7 @@ import re
 from hmac import compare_digest
 
 from django.conf import settings
+from django.db import router
 from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -16,6 +17,8 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
+
+from .compiled import compiled_models
 
 # What a token can be made of: printable ASCII, no space (knox issues hex).
 TOKEN_TEXT = re.compile(r"[\x21-\x7e]{1,256}")
@@ -33,8 +36,15 @@ def user_relations() -> tuple[str, ...]:
 
 
 def live_tokens(*, now=None):
+    """The tokens still alive at `now`: no expiry, or an expiry after it (`token_is_live`,
+    the same rule for one token in hand)."""
     now = now or timezone.now()
     return AuthToken.objects.filter(Q(expiry__isnull=True) | Q(expiry__gt=now))
+
+
+def token_is_live(token: AuthToken, *, now) -> bool:
+    """`live_tokens`'s rule for one token."""
+    return token.expiry is None or token.expiry > now
 
 
 def api_token_issue(*, user) -> str:
@@ -74,16 +84,26 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             # Knox issues printable ASCII; NUL or a control character would reach the query
             # (PostgreSQL refuses NUL in text: a 500).
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
-        candidates = live_tokens().filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
-        for auth_token in candidates.select_related(
-            *(f"user__{relation}" for relation in user_relations())
-        ):
-            if _same_digest(token, auth_token.digest):
+        now = timezone.now()
+        for auth_token in _tokens_by_key(token[: CONSTANTS.TOKEN_KEY_LENGTH]):
+            if token_is_live(auth_token, now=now) and _same_digest(token, auth_token.digest):
                 return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
 
     def authenticate_header(self, request):
         return knox_settings.AUTH_HEADER_PREFIX
+
+
+def _tokens_by_key(key: str) -> list[AuthToken]:
+    """The tokens with this key (alive or not), with their user and the user's relations: its
+    SQL built once per process (core/compiled.py), as every API call asks it."""
+    relations = tuple(f"user__{relation}" for relation in user_relations())
+    return compiled_models(
+        f"api-token:{','.join(relations)}",
+        lambda key: AuthToken.objects.filter(token_key=key).select_related(*relations),
+        using=router.db_for_read(AuthToken),
+        key=key,
+    )
 
 
 def _same_digest(token: str, digest: str) -> bool:

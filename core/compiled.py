@@ -10,26 +10,35 @@ values in the compiled parameters. Placeholders are negative and distinct, never
 and a build whose parameters do not hold each placeholder once or more is refused.
 
 The same for `compiled_values` (a `values_list` query's rows: a served page's key state) and
-`compiled_first` (one row as its model instance, with its `select_related` relations: the
-signed-in user, on every request).
+`compiled_models` / `compiled_first` (rows as model instances, with their `select_related`
+relations: the signed-in user on every page, the API token on every API call). A value may
+also be a text (a token's key): its placeholder is a text no key holds (it has a NUL).
 """
 
 from django.db import connections
 from django.db.models.query import get_related_populators
 
-# Negative ids no table holds; one per named value, in the order the names are sorted.
+# Negative ids no table holds, or text no key is (a NUL): one per named value.
 _PLACEHOLDER_BASE = -7_300_001
 _COMPILED: dict[tuple[str, str], tuple[str, list]] = {}
 
 
-def _compile_sql(name: str, build, using: str, names: list[str]) -> tuple[str, list]:
-    placeholders = {key: _PLACEHOLDER_BASE - n for n, key in enumerate(names)}
+def _placeholders(names: list[str], kinds: dict) -> dict:
+    """A distinct placeholder per named value, of the value's kind (an id or a text)."""
+    return {
+        key: f"\x00compiled:{key}\x00" if kinds[key] is str else _PLACEHOLDER_BASE - n
+        for n, key in enumerate(names)
+    }
+
+
+def _compile_sql(name: str, build, using: str, names: list[str], kinds: dict) -> tuple[str, list]:
+    placeholders = _placeholders(names, kinds)
     queryset = build(**placeholders).using(using)
     sql, params = queryset.query.get_compiler(using).as_sql()
     slots = []
     by_value = {value: key for key, value in placeholders.items()}
     for param in params:
-        found = by_value.get(param) if isinstance(param, int) else None
+        found = by_value.get(param) if isinstance(param, int | str) else None
         slots.append(("value", found) if found else ("literal", param))
     missing = set(names) - {slot for kind, slot in slots if kind == "value"}
     if missing:
@@ -37,8 +46,12 @@ def _compile_sql(name: str, build, using: str, names: list[str]) -> tuple[str, l
     return sql, slots
 
 
-def _compile(name: str, build, using: str, names: list[str]) -> tuple[str, list]:
-    sql, slots = _compile_sql(name, build, using, names)
+def _kinds(values: dict) -> dict:
+    return {key: str if isinstance(value, str) else int for key, value in values.items()}
+
+
+def _compile(name: str, build, using: str, names: list[str], kinds: dict) -> tuple[str, list]:
+    sql, slots = _compile_sql(name, build, using, names, kinds)
     return f"SELECT COUNT(*) FROM ({sql}) AS counted", slots
 
 
@@ -55,7 +68,7 @@ def compiled_count(name: str, build, *, using: str, **values: int) -> int:
     key = (name, using)
     compiled = _COMPILED.get(key)
     if compiled is None:
-        compiled = _COMPILED[key] = _compile(name, build, using, sorted(values))
+        compiled = _COMPILED[key] = _compile(name, build, using, sorted(values), _kinds(values))
     return _run(using, compiled, values, lambda cursor: cursor.fetchone()[0])
 
 
@@ -68,22 +81,21 @@ def compiled_values(name: str, build, *, using: str, **values: int) -> list[tupl
     key = (name, using)
     compiled = _VALUES.get(key)
     if compiled is None:
-        compiled = _VALUES[key] = _compile_sql(name, build, using, sorted(values))
+        compiled = _VALUES[key] = _compile_sql(name, build, using, sorted(values), _kinds(values))
     return _run(using, compiled, values, lambda cursor: cursor.fetchall())
 
 
-# --- One row with its select_related relations ---------------------------------------------
+# --- Rows as model instances, with their select_related relations --------------------------
 
 _ROWS: dict[tuple[str, str], tuple] = {}
 
 
-def _compile_row(name: str, build, using: str, names: list[str]) -> tuple:
-    sql, slots = _compile_sql(name, build, using, names)
+def _compile_models(name: str, build, using: str, names: list[str], kinds: dict) -> tuple:
+    sql, slots = _compile_sql(name, build, using, names, kinds)
     # What Django's ModelIterable builds per query, built once: how a row becomes the model
     # instance and its related instances (the compiler's select and klass_info, filled when
     # it compiles).
-    placeholders = {key: _PLACEHOLDER_BASE - n for n, key in enumerate(names)}
-    compiler = build(**placeholders).using(using).query.get_compiler(using)
+    compiler = build(**_placeholders(names, kinds)).using(using).query.get_compiler(using)
     compiler.as_sql()
     select, klass_info = compiler.select, compiler.klass_info
     fields = klass_info["select_fields"]
@@ -94,21 +106,28 @@ def _compile_row(name: str, build, using: str, names: list[str]) -> tuple:
     return sql, slots, compiler, klass_info["model"], start, end, init_list, populators, converters
 
 
-def compiled_first(name: str, build, *, using: str, **values: int):
-    """The first row of `build(**values)` as its model instance, with the relations its
-    `select_related` names loaded (None when there is none); built and compiled once."""
-    names = sorted(values)
+def compiled_models(name: str, build, *, using: str, **values: int | str) -> list:
+    """The rows of `build(**values)` as model instances, with the relations its
+    `select_related` names loaded; built and compiled once."""
     key = (name, using)
     compiled = _ROWS.get(key)
     if compiled is None:
-        compiled = _ROWS[key] = _compile_row(name, build, using, names)
+        names = sorted(values)
+        compiled = _ROWS[key] = _compile_models(name, build, using, names, _kinds(values))
     sql, slots, compiler, model, start, end, init_list, populators, converters = compiled
-    row = _run(using, (sql, slots), values, lambda cursor: cursor.fetchone())
-    if row is None:
-        return None
+    rows = _run(using, (sql, slots), values, lambda cursor: cursor.fetchall())
     if converters:
-        row = next(iter(compiler.apply_converters([row], converters)))
-    obj = model.from_db(using, init_list, row[start:end])
-    for populator in populators:
-        populator.populate(row, obj)
-    return obj
+        rows = compiler.apply_converters(rows, converters)
+    found = []
+    for row in rows:
+        obj = model.from_db(using, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        found.append(obj)
+    return found
+
+
+def compiled_first(name: str, build, *, using: str, **values: int | str):
+    """The first of `compiled_models` (slice `build` to one row), or None."""
+    found = compiled_models(name, build, using=using, **values)
+    return found[0] if found else None

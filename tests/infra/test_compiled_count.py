@@ -112,3 +112,23 @@ def test_the_pool_workspace_state_moves_with_staff_and_saved_views(partner_a, se
     # Another seller's own view is not theirs to see; a new member is in the staff.
     assert pool_workspace_state(partner=partner_a, user=other)[1] == ()
     assert other.pk in [row[0] for row in pool_workspace_state(partner=partner_a, user=seller_a)[0]]
+
+
+def test_a_token_is_found_by_its_key_text_alive_or_not_and_expiry_still_ends_it(seller_a, api):
+    import datetime as dt
+
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    from core.auth import _tokens_by_key, api_token_issue
+
+    token = api_token_issue(user=seller_a)
+    stored = AuthToken.objects.get(user=seller_a)
+    found = _tokens_by_key(stored.token_key)
+    assert [t.pk for t in found] == [stored.pk]
+    assert found[0].user == seller_a and found[0].user.partner_staff.partner_id
+    assert _tokens_by_key("no-such-key") == []
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get("/api/v1/me/").status_code == 200
+    AuthToken.objects.filter(pk=stored.pk).update(expiry=timezone.now() - dt.timedelta(seconds=1))
+    assert api.get("/api/v1/me/").status_code == 401
