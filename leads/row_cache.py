@@ -20,32 +20,16 @@ out (`ROW_CACHE_SECONDS`). A context variable added to the row templates must be
 `ROW_CONTEXT`, or rows would be shared across its values.
 """
 
-import functools
 import hashlib
 
 from django.core.cache import cache
-from django.template.loader import get_template
+
+from core.fragments import CSRF_MARK, model_state, templates_digest
 
 ROW_TEMPLATES = ("leads/_row.html", "leads/_row_creator.html", "leads/_row_select.html")
 ROW_CONTEXT = ("staff",)
 ROW_CACHE_SECONDS = 10 * 60
-CSRF_MARK = "\ue000csrf-token\ue000"
 _ANNOTATIONS = ("notes_count", "message")
-
-
-@functools.cache
-def _templates_digest() -> str:
-    sources = []
-    for name in ROW_TEMPLATES:
-        template = get_template(name)
-        sources.append(getattr(getattr(template, "template", template), "source", name))
-    return hashlib.sha1("\0".join(sources).encode()).hexdigest()[:12]
-
-
-def _fields(obj) -> tuple:
-    if obj is None:
-        return ()
-    return tuple(getattr(obj, field.attname, None) for field in obj._meta.concrete_fields)
 
 
 def _person(user) -> tuple:
@@ -87,15 +71,15 @@ def _context_state(context) -> tuple:
 def row_cache_key(lead, *, now, context_state: tuple) -> str:
     """The key of this lead's rendered row as the page would render it now."""
     state = (
-        _fields(lead),
+        model_state(lead),
         tuple(getattr(lead, name, None) for name in _ANNOTATIONS),
-        _fields(getattr(lead, "creator", None)),
+        model_state(getattr(lead, "creator", None)),
         _person(lead.owner) if lead.owner_id else (),
         row_time_state(lead, now),
         context_state,
     )
     digest = hashlib.sha1(repr(state).encode()).hexdigest()
-    return f"leads:row:{_templates_digest()}:{lead.pk}:{digest}"
+    return f"leads:row:{templates_digest(ROW_TEMPLATES)}:{lead.pk}:{digest}"
 
 
 def rows_cached(leads, *, now, context) -> tuple[dict, dict]:
