@@ -11,7 +11,8 @@ and a build whose parameters do not hold each placeholder once or more is refuse
 
 The same for `compiled_values` (a `values_list` query's rows: a served page's key state) and
 `compiled_models` / `compiled_first` (rows as model instances, with their `select_related`
-relations: the signed-in user on every page, the API token on every API call). A value may
+relations and annotations: the signed-in user on every page, the API token on every API call,
+the lead a change answers with). A value may
 also be a text (a token's key): its placeholder is a text no key holds (it has a NUL).
 """
 
@@ -103,18 +104,29 @@ def _compile_models(name: str, build, using: str, names: list[str], kinds: dict)
     init_list = [column[0].target.attname for column in select[start:end]]
     populators = get_related_populators(klass_info, select, using)
     converters = compiler.get_converters([column[0] for column in select])
-    return sql, slots, compiler, klass_info["model"], start, end, init_list, populators, converters
+    annotations = list(compiler.annotation_col_map.items())
+    return (
+        sql,
+        slots,
+        compiler,
+        klass_info["model"],
+        (start, end, init_list, annotations),
+        populators,
+        converters,
+    )
 
 
 def compiled_models(name: str, build, *, using: str, **values: int | str) -> list:
     """The rows of `build(**values)` as model instances, with the relations its
-    `select_related` names loaded; built and compiled once."""
+    `select_related` names loaded and its annotations set; built and compiled once."""
     key = (name, using)
     compiled = _ROWS.get(key)
     if compiled is None:
         names = sorted(values)
         compiled = _ROWS[key] = _compile_models(name, build, using, names, _kinds(values))
-    sql, slots, compiler, model, start, end, init_list, populators, converters = compiled
+    sql, slots, compiler, model, (start, end, init_list, annotations), populators, converters = (
+        compiled
+    )
     rows = _run(using, (sql, slots), values, lambda cursor: cursor.fetchall())
     if converters:
         rows = compiler.apply_converters(rows, converters)
@@ -123,6 +135,8 @@ def compiled_models(name: str, build, *, using: str, **values: int | str) -> lis
         obj = model.from_db(using, init_list, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
+        for attname, position in annotations:
+            setattr(obj, attname, row[position])
         found.append(obj)
     return found
 

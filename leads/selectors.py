@@ -6,17 +6,12 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import router
-from django.db.models import (
-    Count,
-    OuterRef,
-    Q,
-    Subquery,
-)
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from core.clock import utc_day_bounds
-from core.compiled import compiled_values
+from core.compiled import compiled_first, compiled_values
 from core.fragments import CLOCK_SLICE_SECONDS, clock_slice
 from creators.models import Tier
 
@@ -146,13 +141,22 @@ def lead_pool_count(*, partner, filterset: LeadPoolFilter) -> int:
 
 
 def lead_get(*, partner, lead_id) -> Lead:
-    """One of the partner's pool leads (another partner's lead does not exist here)."""
-    return lead_pool(partner=partner).get(pk=lead_id)
+    """One of the partner's pool leads with the workspace's columns (SQL built once per
+    process); another partner's lead does not exist here."""
+    lead = compiled_first(
+        "lead-get",
+        lambda partner, lead: lead_pool(partner=partner).filter(pk=lead)[:1],
+        using=router.db_for_read(Lead),
+        partner=partner.pk,
+        lead=int(lead_id),
+    )
+    if lead is None:
+        raise Lead.DoesNotExist(f"No pool lead {lead_id} for partner {partner.pk}.")
+    return lead
 
 
 def lead_get_any(*, partner, lead_id) -> Lead:
-    """One of the partner's leads, in the pool or removed from it (its history and notes stay
-    readable); another partner's lead does not exist here."""
+    """One of the partner's leads, in the pool or removed (its history and notes stay)."""
     return lead_workspace_fields(
         Lead.objects.filter(partner=partner).select_related("creator")
     ).get(pk=lead_id)
@@ -176,13 +180,10 @@ HEADER_COUNTS_SLICE_SECONDS = CLOCK_SLICE_SECONDS
 def lead_pool_header_counts_cached(
     *, partner, request, hours: int = EXPIRING_SOON_HOURS, now=None
 ) -> dict:
-    """`lead_pool_header_counts`, counted once per pool version and clock slice.
-
-    Every write to the partner's pool moves `pool_version`, so a write is seen at once; what
-    the clock alone moves (an authorization passing its end, a reply falling overdue) is seen
-    within `HEADER_COUNTS_SLICE_SECONDS`. The page reloads it on every visit and every
-    filter change; two counts a page were about a fifth of the pool page's SQL under load
-    (docs/scaling.md)."""
+    """`lead_pool_header_counts`, counted once per pool version and clock slice: a write moves
+    `pool_version` and is seen at once; what the clock alone moves (an authorization ending,
+    a reply falling overdue) within `HEADER_COUNTS_SLICE_SECONDS`. Two counts a page were a
+    fifth of the pool page's SQL under load (docs/scaling.md)."""
     now = now or timezone.now()
     version = pool_version(partner=partner, using=router.db_for_read(Lead), request=request)
     slice_ = clock_slice(now)[0]

@@ -141,9 +141,12 @@ class LeadViewSet(
         return self.get_paginated_response(rows)
 
     def get_queryset(self):
-        # The export streams every row: it skips the per-lead owner/message/notes columns.
+        # The list and the detail show the per-lead owner/message/notes columns. The export
+        # streams every row without them, and a change reads its lead without them (its answer
+        # is read again after the write).
         return selectors.lead_pool(
-            partner=seller_partner(self.request.user), workspace=self.action != "export"
+            partner=seller_partner(self.request.user),
+            workspace=self.action in ("list", "retrieve"),
         )
 
     def get_serializer_class(self):
@@ -154,7 +157,9 @@ class LeadViewSet(
         return super().get_serializer_class()
 
     def filter_queryset(self, queryset):
-        if self.action in ("events", "bulk"):
+        # The pool's filters select what the list, the export and the detail show; a change
+        # (PATCH) finds its lead by id alone, as `events`, `restore` and `bulk` do.
+        if self.action in ("events", "bulk", "partial_update"):
             return queryset
         return super().filter_queryset(queryset)
 

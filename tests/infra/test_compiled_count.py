@@ -132,3 +132,51 @@ def test_a_token_is_found_by_its_key_text_alive_or_not_and_expiry_still_ends_it(
     assert api.get("/api/v1/me/").status_code == 200
     AuthToken.objects.filter(pk=stored.pk).update(expiry=timezone.now() - dt.timedelta(seconds=1))
     assert api.get("/api/v1/me/").status_code == 401
+
+
+def test_a_change_answers_with_the_lead_as_the_detail_shows_it(
+    partner_a, partner_b, seller_a, api_as
+):
+    """`lead_get` is compiled once (with its annotations): the PATCH answer carries the same
+    owner, latest request message and live-note count as the detail's ORM read, per lead."""
+    from leads.models import LeadEvent, LeadNote
+    from leads.selectors import lead_get, lead_pool
+    from tests.factories import LeadFactory
+
+    api = api_as(seller_a)
+    leads = [LeadFactory(partner=partner_a) for _ in range(2)]
+    other = LeadFactory(partner=partner_b)
+    LeadEvent.objects.create(lead=leads[0], kind="requested", text="Let's work together")
+    LeadEvent.objects.create(lead=leads[0], kind="message", text="Still keen?")
+    for n in range(3):
+        LeadNote.objects.create(lead=leads[0], author=seller_a, body=f"note {n}")
+    LeadNote.objects.create(lead=leads[1], author=seller_a, body="gone")
+    LeadNote.objects.filter(lead=leads[1]).update(deleted_at=leads[1].requested_at)  # deleted
+
+    answers = {}
+    for lead in leads:
+        answer = api.patch(f"/api/v1/leads/{lead.pk}/", {"owner": seller_a.pk}, format="json")
+        assert answer.status_code == 200, answer.content
+        answers[lead.pk] = answer.json()
+        assert answers[lead.pk] == api.get(f"/api/v1/leads/{lead.pk}/").json()
+    assert answers[leads[0].pk]["message"] == "Still keen?"
+    assert answers[leads[0].pk]["notes_count"] == 3
+    assert answers[leads[1].pk]["message"] is None
+    assert answers[leads[1].pk]["notes_count"] == 0
+    for lead in leads:
+        compiled, orm = (
+            lead_get(partner=partner_a, lead_id=lead.pk),
+            lead_pool(partner=partner_a).get(pk=lead.pk),
+        )
+        assert (compiled.message, compiled.notes_count, compiled.owner, compiled.creator) == (
+            orm.message,
+            orm.notes_count,
+            orm.owner,
+            orm.creator,
+        )
+    with pytest.raises(Lead.DoesNotExist):
+        lead_get(partner=partner_a, lead_id=other.pk)
+    assert (
+        api.patch(f"/api/v1/leads/{other.pk}/", {"status": "contacted"}, format="json").status_code
+        == 404
+    )
