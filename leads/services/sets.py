@@ -16,7 +16,7 @@ same statement on PostgreSQL (one more CTE branch reading `changed`) and per chu
 status or owner): lead.status_changed, lead.assigned, lead.removed.
 """
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 
@@ -68,13 +68,12 @@ def leads_lock(target_qs, *, ids=None) -> None:
         locked = Lead.objects.filter(pk__in=ids)
     else:
         locked = Lead.objects.filter(pk__in=target_qs.order_by().values("pk"))
-    for _pk in (
-        locked.order_by("pk")
-        .select_for_update()
-        .values_list("pk", flat=True)
-        .iterator(chunk_size=10_000)
-    ):
-        pass
+    # One round trip that returns no rows: the locking SELECT (rows locked as its sort returns
+    # them) counted by the database.
+    locking = locked.order_by("pk").select_for_update().values_list("pk")
+    sql, params = locking.query.get_compiler(using=locking.db).as_sql()
+    with connections[locking.db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS locked", params)
 
 
 def _subquery(queryset) -> tuple[str, tuple]:

@@ -303,7 +303,7 @@ from .webhooks import *  # noqa: E402, F403  (WEBHOOKS_*: outbound webhooks, web
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.redis_cache.PooledRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pc"),
         }

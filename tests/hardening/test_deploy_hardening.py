@@ -63,7 +63,7 @@ def test_with_redis_throttles_and_lockouts_share_one_cache(tmp_path):
         **GOOD,
     )
     cache = values["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "core.redis_cache.PooledRedisCache"
     assert cache["LOCATION"] == "redis://cache.internal:6379/2"
     assert values["AXES_HANDLER"] == "axes.handlers.cache.AxesCacheHandler"
     database = values["DATABASES"]["default"]
