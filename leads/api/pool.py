@@ -98,7 +98,11 @@ class LeadViewSet(
         ids_key = pool_cache.ids_cache_key(request, partner) if key and hit is None else None
         if hit is None and ids_key:
             hit = pool_cache.list_cache_carry(
-                key, ids_key=ids_key, request=request, partner=partner
+                key,
+                ids_key=ids_key,
+                request=request,
+                partner=partner,
+                rows_of=lambda ids: self._rows_of(partner, ids),
             )
         if hit is not None:
             count, number, rows = hit
@@ -139,6 +143,22 @@ class LeadViewSet(
                 shown_at=serializer.context["now"],
             )
         return self.get_paginated_response(rows)
+
+    def _rows_of(self, partner, ids):
+        """The rows of these pool leads as the list shows them now, by id, and until when they
+        may be served; None if one is no longer in the pool."""
+        if len(ids) == 1:  # the common case (one write since): the compiled single read
+            try:
+                leads = [selectors.lead_get(partner=partner, lead_id=ids[0])]
+            except Lead.DoesNotExist:
+                return None
+        else:
+            leads = pool_cache.page_from_ids(selectors.lead_pool(partner=partner), ids)
+        if len(leads) != len(ids):
+            return None
+        serializer = self.get_serializer(leads, many=True)
+        rows = {lead.pk: row for lead, row in zip(leads, serializer.data, strict=True)}
+        return rows, pool_cache.valid_until_of(leads, serializer.context["now"])
 
     def get_queryset(self):
         # The list and the detail show the per-lead owner/message/notes columns. The export

@@ -23,8 +23,8 @@ time. What is stored is the count, the page number and the serialized rows; `nex
 Two layers under it keep writes cheap for the pages they did not touch: the page's ids and
 count, keyed by the count version its question depends on (a note or an owner change keeps
 them: the page is rebuilt with one primary-key query), and the carry-over
-(`list_cache_carry`): a served page whose question no write since moved, and which holds
-none of the leads those writes named, is served again under the new version.
+(`list_cache_carry`): a served page whose question no write since moved is served again under
+the new version, with the rows of the leads those writes named (if it holds any) read again.
 """
 
 import datetime as dt
@@ -141,7 +141,8 @@ def list_cache_get(key: str):
     return count, number, rows
 
 
-def _valid_until(leads, shown_at):
+def valid_until_of(leads, shown_at):
+    """Until when rows of `leads` serialized at `shown_at` may be served again."""
     valid_until = shown_at + dt.timedelta(seconds=LIST_CACHE_SECONDS)
     for lead in leads:
         expires = lead.authorization_expires_at
@@ -173,7 +174,7 @@ def list_cache_set(
     whichever is sooner; and, for the carry-over, as the question's latest page with its
     version, its leads' ids and the ids key (the count version) they were selected under.
     No carry-over without an ids key (`owner=` questions: an owner change moves no count)."""
-    valid_until = _valid_until(leads, shown_at)
+    valid_until = valid_until_of(leads, shown_at)
     rows = list(rows)
     _store(key, (valid_until, count, number, rows), valid_until)
     if ids_key is not None:
@@ -196,16 +197,18 @@ def _latest_key(request, partner) -> str:
     )
 
 
-def list_cache_carry(key: str, *, ids_key: str, request, partner):
-    """The question's latest served page, when the writes since it changed none of its rows:
-    `(count, number, rows)`, stored again under `key`; or None.
+def list_cache_carry(key: str, *, ids_key: str, request, partner, rows_of):
+    """The question's latest served page, with the rows of the leads that the writes since
+    changed read again: `(count, number, rows)`, stored again under `key`; or None.
 
     Exact because: its ids were selected under the same count version (so the same leads
     match, in the same order: no write since moved what the question counts or sorts by);
     each write since named the only leads whose rows it changed (`pool_version_bump`'s
-    `lead_ids`, recorded after commit), and none is on the page; and the page's own end
-    (an authorization on it ending, `LIST_CACHE_SECONDS`) has not come. A version without a
-    record (a write that named no leads, or one not yet recorded) carries nothing.
+    `lead_ids`, recorded after commit), and those on the page are read now
+    (`rows_of(ids)`: `({id: row}, valid_until)`, or None when one left the pool); and the
+    page's own end (an authorization on it ending, `LIST_CACHE_SECONDS`) has not come. A
+    version without a record (a write that named no leads, or one not yet recorded) carries
+    nothing.
     """
     latest = cache.get(_latest_key(request, partner))
     if latest is None:
@@ -220,8 +223,17 @@ def list_cache_carry(key: str, *, ids_key: str, request, partner):
     changed = cache.get_many(keys)
     if len(changed) != len(keys):
         return None
-    if any(set(lead_ids) & set(ids) for lead_ids in changed.values()):
-        return None
+    named = set().union(*(set(lead_ids) for lead_ids in changed.values()))
+    stale = [pk for pk in ids if pk in named]
+    if stale:
+        fresh = rows_of(stale)
+        if fresh is None or [row["id"] for row in rows] != ids:
+            return None
+        fresh_rows, fresh_until = fresh
+        rows = [fresh_rows.get(pk, row) for pk, row in zip(ids, rows, strict=True)]
+        valid_until = min(valid_until, fresh_until)
+        latest = (now_version, ids_key, valid_until, count, number, rows, ids)
+        _store(_latest_key(request, partner), latest, valid_until)
     _store(key, (valid_until, count, number, rows), valid_until)
     return count, number, rows
 

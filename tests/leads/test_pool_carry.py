@@ -4,6 +4,8 @@ served again with no query on the leads; a page holding one, a question the writ
 (a status filter after a status change) and a write that names no leads are computed again.
 Every answer equals a fresh one (the cache cleared)."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -116,3 +118,46 @@ def test_a_write_that_names_no_leads_carries_nothing(
     page, read = _get(client, "tier=silver")
     assert read
     assert page == _fresh(client, "tier=silver")
+
+
+def _lead_reads(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if 'FROM "leads_lead"' in q["sql"]]
+
+
+def test_a_page_holding_a_changed_lead_reads_only_that_leads_row(
+    pool, seller_a, partner_a, django_capture_on_commit_callbacks
+):
+    """The carried page's other rows are kept; the rows of the leads the writes named are read
+    again by id (one lead: one compiled read; two: one primary-key query), and the answer
+    equals a fresh one after each write."""
+    client, gold, silver = pool
+    third = LeadFactory(partner=partner_a, creator=CreatorFactory(handle="third_one"))
+    _warm(client, "")
+    with django_capture_on_commit_callbacks(execute=True):
+        note_create(lead=silver, author=seller_a, body="called")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/api/v1/leads/").json()
+    reads = _lead_reads(captured)
+    assert len(reads) == 1 and f'"leads_lead"."id" = {silver.pk}' in reads[0], reads
+    assert {row["id"]: row["notes_count"] for row in page["results"]} == {
+        third.pk: 0,
+        silver.pk: 1,
+        gold.pk: 0,
+    }
+    assert page == _fresh(client, "")
+
+    _warm(client, "")
+    with django_capture_on_commit_callbacks(execute=True):
+        note_create(lead=gold, author=seller_a, body="one")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.lead_assign(lead=third, owner=seller_a, user=seller_a)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/api/v1/leads/").json()
+    reads = _lead_reads(captured)
+    assert len(reads) == 1, reads
+    read_ids = re.search(r'"leads_lead"\."id" IN \(([^)]*)\)', reads[0]).group(1)
+    assert {int(pk) for pk in read_ids.split(",")} == {gold.pk, third.pk}
+    rows = {row["id"]: row for row in page["results"]}
+    assert rows[gold.pk]["notes_count"] == 1
+    assert rows[third.pk]["owner"]["id"] == seller_a.pk
+    assert page == _fresh(client, "")
