@@ -104,10 +104,22 @@ class LeadViewSet(
                 partner=partner,
                 rows_of=lambda ids: self._rows_of(partner, ids),
             )
+        claimed = False
+        if hit is None and key:
+            # Many asking at once for a page no one has (a write moved its question): one
+            # computes it, the others wait for it (pool_cache.list_cache_claim).
+            hit, claimed = pool_cache.list_cache_claim(key)
         if hit is not None:
             count, number, rows = hit
             pool_cache.cached_page(self.paginator, request, count=count, number=number)
             return self.get_paginated_response(rows)
+        try:
+            return self._list_computed(request, partner, key, ids_key)
+        finally:
+            if claimed:
+                pool_cache.list_cache_unclaim(key)
+
+    def _list_computed(self, request, partner, key, ids_key):
         known = pool_cache.ids_cache_get(ids_key) if ids_key else None
         if known is not None:
             count, number, ids = known

@@ -29,6 +29,7 @@ the new version, with the rows of the leads those writes named (if it holds any)
 
 import datetime as dt
 import math
+import time
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -195,6 +196,37 @@ def _latest_key(request, partner) -> str:
         version="any",
         question=_list_question(request),
     )
+
+
+# How long a request waits for the page another one is computing, and how long a claim
+# lasts if its request dies (both well past a cold page's time under load).
+CLAIM_WAIT_SECONDS = 0.5
+CLAIM_SECONDS = 5
+
+
+def list_cache_claim(key: str):
+    """`(hit, claimed)` for a page not in the cache: `claimed` when this request is the one to
+    compute it (call `list_cache_unclaim` after); else the page another request stored
+    meanwhile, or None after `CLAIM_WAIT_SECONDS` (then compute it too).
+
+    Without it, every request that asks for a page before the first has computed it computes
+    it as well: after each status change, under load, each ask for a status question did."""
+    claim = f"{key}:claim"
+    if cache.add(claim, 1, CLAIM_SECONDS):
+        return None, True
+    deadline = time.monotonic() + CLAIM_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.005)
+        hit = list_cache_get(key)
+        if hit is not None:
+            return hit, False
+        if cache.get(claim) is None:  # its request ended without storing a page (a 400)
+            return None, False
+    return None, False
+
+
+def list_cache_unclaim(key: str) -> None:
+    cache.delete(f"{key}:claim")
 
 
 def list_cache_carry(key: str, *, ids_key: str, request, partner, rows_of):
