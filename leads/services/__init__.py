@@ -11,7 +11,7 @@ from .eligibility import NotEligible, silver_gate, silver_rule
 from .expiry import authorizations_expire
 from .figures import lead_figures_sync, leads_sync_creator_search
 from .notes import note_create, note_delete, note_update
-from .owners import lead_assign, staff_member
+from .owners import lead_assign, leads_unassign_staff, staff_member
 from .pipeline import lead_add, lead_remove, lead_remove_for_creator, lead_set_status
 from .recount import partners_collaborating_recount
 from .reminders import expiring_authorizations_remind, expiry_digest_send
@@ -26,7 +26,8 @@ __all__ = [
     "collaboration_request_submit", "expiring_authorizations_remind", "expiry_digest_send",
     "first_response_by_message",
     "lead_add", "lead_assign", "lead_figures_sync", "lead_remove", "lead_remove_for_creator",
-    "lead_set_status", "leads_bulk_apply", "leads_sync_creator_search", "note_create",
+    "lead_set_status", "leads_bulk_apply", "leads_sync_creator_search", "leads_unassign_staff",
+    "note_create",
     "note_delete", "note_update", "partners_collaborating_recount", "saved_view_create",
     "saved_view_delete", "saved_view_query_clean", "silver_gate", "silver_rule", "staff_member",
 ]

@@ -53,3 +53,18 @@ def lead_assign(*, lead: Lead, owner, user) -> Lead:
     pool_version_bump(partner_ids=[lead.partner_id], change=ROWS, lead_ids=[lead.pk])
     notices.notice_assigned(partner=lead.partner, owner=owner, user=user, count=1, lead=lead)
     return lead
+
+
+@transaction.atomic
+def leads_unassign_staff(*, owner_ids: list[int], user) -> int:
+    """Before staff users are deleted (the user admin): their pool leads go to no owner, each
+    with an `assigned` history event and a `lead.assigned` outbox event by `user`, as an
+    unassignment by hand would. Returns how many leads changed hands. (Removed leads keep no
+    owner once the users are gone, without an event: they are out of every list.)"""
+    target = Lead.objects.filter(owner_id__in=owner_ids)
+    leads_lock(target)
+    partner_ids = sorted(set(target.values_list("partner_id", flat=True)))
+    changed = leads_owner_set(target, owner_id=None, user=user, now=timezone.now())
+    if changed:
+        pool_version_bump(partner_ids=partner_ids, change=ROWS)
+    return changed
