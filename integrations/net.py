@@ -10,6 +10,8 @@
   SNI and certificate check.
 - Redirects are never followed: a 3xx is a failed attempt.
 - A connect timeout, a read timeout, and at most RESPONSE_CAP bytes of the answer are read.
+  An attempt also ends at WEBHOOKS_ATTEMPT_SECONDS in all (`_Watchdog`): a receiver that
+  drips its answer a byte at a time restarts the read timeout at every byte.
 
 One `Sender` per worker run keeps one keep-alive connection per endpoint.
 """
@@ -18,6 +20,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -167,6 +170,65 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300 and not self.error
 
 
+class _Watchdog:
+    """Ends the attempt in progress at its deadline by shutting its socket down, from one
+    thread per Sender (started at the first attempt, stopped by `Sender.close()`); the
+    attempt then fails as the receiver's fault, and `cut` says why."""
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._armed = None  # (deadline, connection) of the attempt in progress
+        self._thread = None
+        self._stopped = False
+        self.cut = False
+
+    def arm(self, seconds: float, connection) -> None:
+        with self._condition:
+            self.cut, self._armed, self._stopped = (
+                False,
+                (time.monotonic() + seconds, connection),
+                False,
+            )
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._watch, name="webhook-deadline", daemon=True
+                )
+                self._thread.start()
+            self._condition.notify()
+
+    def disarm(self) -> None:
+        with self._condition:
+            self._armed = None
+            self._condition.notify()
+
+    def stop(self) -> None:
+        with self._condition:
+            self._armed, self._stopped = None, True
+            self._condition.notify()
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def _watch(self) -> None:
+        with self._condition:
+            while not self._stopped:
+                if self._armed is None:
+                    self._condition.wait()
+                    continue
+                deadline, connection = self._armed
+                left = deadline - time.monotonic()
+                if left > 0:
+                    self._condition.wait(left)
+                    continue
+                self._armed, self.cut = None, True
+                sock = connection.sock
+                if sock is not None:
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+
 class Sender:
     """Posts JSON to webhook URLs; keeps one open connection per endpoint for one run."""
 
@@ -174,6 +236,8 @@ class Sender:
         self._connections: dict[int, tuple[tuple, http.client.HTTPConnection]] = {}
         self.connect_timeout = float(settings.WEBHOOKS_CONNECT_TIMEOUT)
         self.read_timeout = float(settings.WEBHOOKS_READ_TIMEOUT)
+        self.attempt_seconds = float(settings.WEBHOOKS_ATTEMPT_SECONDS)
+        self._watchdog = _Watchdog()
 
     def _connection(self, key: int, url: str) -> tuple[http.client.HTTPConnection, str]:
         parts = urlsplit(url)
@@ -220,11 +284,12 @@ class Sender:
             **headers,
         }
         reused = connection.sock is not None
+        self._watchdog.arm(self.attempt_seconds, connection)
         try:
             try:
                 response = _exchange(connection, target, body, headers)
             except STALE:
-                if not reused:
+                if not reused or self._watchdog.cut:
                     raise
                 # The server closed the idle keep-alive connection: once more on a new one.
                 connection.close()
@@ -233,8 +298,15 @@ class Sender:
             status = response.status
             reusable = response.isclosed() and not response.will_close
         except (OSError, http.client.HTTPException, ValueError) as exc:
+            self._watchdog.disarm()
             self.close(key)
+            if self._watchdog.cut:
+                return Outcome(None, took(), error=f"took longer than {self.attempt_seconds:g} s")
             return Outcome(None, took(), error=_error_text(exc))
+        self._watchdog.disarm()
+        if self._watchdog.cut:  # cut after the last byte was read: the answer may be partial
+            self.close(key)
+            return Outcome(None, took(), error=f"took longer than {self.attempt_seconds:g} s")
         if not reusable:
             self.close(key)  # an answer longer than the cap, or the server closes
         excerpt = raw[:2048].decode("utf-8", "replace")[:EXCERPT_CHARS]
@@ -246,7 +318,9 @@ class Sender:
         return Outcome(status, took(), excerpt)
 
     def close(self, key: int | None = None) -> None:
-        """Close one endpoint's connection, or all of them."""
+        """Close one endpoint's connection, or all of them (and the watchdog: the run ends)."""
+        if key is None:
+            self._watchdog.stop()
         keys = list(self._connections) if key is None else [key]
         for name in keys:
             held = self._connections.pop(name, None)
