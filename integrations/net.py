@@ -184,11 +184,8 @@ class _Watchdog:
 
     def arm(self, seconds: float, connection) -> None:
         with self._condition:
-            self.cut, self._armed, self._stopped = (
-                False,
-                (time.monotonic() + seconds, connection),
-                False,
-            )
+            self._armed = (time.monotonic() + seconds, connection)
+            self.cut = self._stopped = False
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._watch, name="webhook-deadline", daemon=True
@@ -300,13 +297,12 @@ class Sender:
         except (OSError, http.client.HTTPException, ValueError) as exc:
             self._watchdog.disarm()
             self.close(key)
-            if self._watchdog.cut:
-                return Outcome(None, took(), error=f"took longer than {self.attempt_seconds:g} s")
-            return Outcome(None, took(), error=_error_text(exc))
+            error = self._too_long() if self._watchdog.cut else _error_text(exc)
+            return Outcome(None, took(), error=error)
         self._watchdog.disarm()
         if self._watchdog.cut:  # cut after the last byte was read: the answer may be partial
             self.close(key)
-            return Outcome(None, took(), error=f"took longer than {self.attempt_seconds:g} s")
+            return Outcome(None, took(), error=self._too_long())
         if not reusable:
             self.close(key)  # an answer longer than the cap, or the server closes
         excerpt = raw[:2048].decode("utf-8", "replace")[:EXCERPT_CHARS]
@@ -316,6 +312,9 @@ class Sender:
         if not 200 <= status < 300:
             return Outcome(status, took(), excerpt, f"HTTP {status}")
         return Outcome(status, took(), excerpt)
+
+    def _too_long(self) -> str:
+        return f"took longer than {self.attempt_seconds:g} s"
 
     def close(self, key: int | None = None) -> None:
         """Close one endpoint's connection, or all of them (and the watchdog: the run ends)."""
